@@ -1,0 +1,28 @@
+//! `pyssl`: the command-line face of pyssl (see `pyssl --help`).
+#![forbid(unsafe_code)]
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cmd;
+
+/// pyssl: Python's ssl module, in pure Rust over rustls.
+#[derive(Parser)]
+#[command(name = "pyssl", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode a certificate the way CPython's getpeercert() shows it.
+    X509(cmd::x509::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::X509(args) => cmd::x509::run(args),
+    }
+}

@@ -1,0 +1,303 @@
+//! [`SslError`]: one error type whose [`ErrorKind`] mirrors CPython's exception classes.
+
+use std::fmt;
+
+/// Which Python exception class an [`SslError`] corresponds to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// `ssl.SSLError`.
+    Ssl,
+    /// `ssl.SSLZeroReturnError`: the peer closed the TLS connection cleanly.
+    ZeroReturn,
+    /// `ssl.SSLWantReadError`: more input is needed.
+    WantRead,
+    /// `ssl.SSLWantWriteError`: output must be flushed first.
+    WantWrite,
+    /// `ssl.SSLSyscallError`.
+    Syscall,
+    /// `ssl.SSLEOFError`: EOF without close_notify.
+    Eof,
+    /// `ssl.SSLCertVerificationError` (see [`SslError::verify_code`]).
+    CertVerification,
+    /// `ValueError`: a bad argument value.
+    Value,
+    /// `TypeError`: a bad argument combination.
+    Type,
+    /// `NotImplementedError`: a feature rustls does not provide.
+    NotImplemented,
+    /// `OSError` (and subclasses: `FileNotFoundError`, `TimeoutError`, ...).
+    Os,
+}
+
+impl ErrorKind {
+    /// The Python class name, e.g. `"SSLCertVerificationError"`.
+    pub fn python_name(self) -> &'static str {
+        match self {
+            ErrorKind::Ssl => "SSLError",
+            ErrorKind::ZeroReturn => "SSLZeroReturnError",
+            ErrorKind::WantRead => "SSLWantReadError",
+            ErrorKind::WantWrite => "SSLWantWriteError",
+            ErrorKind::Syscall => "SSLSyscallError",
+            ErrorKind::Eof => "SSLEOFError",
+            ErrorKind::CertVerification => "SSLCertVerificationError",
+            ErrorKind::Value => "ValueError",
+            ErrorKind::Type => "TypeError",
+            ErrorKind::NotImplemented => "NotImplementedError",
+            ErrorKind::Os => "OSError",
+        }
+    }
+
+    /// Whether the Python class derives from `ssl.SSLError`.
+    pub fn is_ssl_error(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Ssl
+                | ErrorKind::ZeroReturn
+                | ErrorKind::WantRead
+                | ErrorKind::WantWrite
+                | ErrorKind::Syscall
+                | ErrorKind::Eof
+                | ErrorKind::CertVerification
+        )
+    }
+}
+
+/// The error type of pyssl, shaped like CPython's `ssl.SSLError` family.
+///
+/// `Display` reads like CPython's `str(exc)` without the `(_ssl.c:N)` suffix:
+///
+/// ```
+/// use pyssl::{SslError, ErrorKind};
+/// let e = SslError::cert_verification(18, "self-signed certificate");
+/// assert_eq!(e.kind(), ErrorKind::CertVerification);
+/// assert_eq!(
+///     e.to_string(),
+///     "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SslError {
+    kind: ErrorKind,
+    errno: Option<i32>,
+    library: Option<String>,
+    reason: Option<String>,
+    message: String,
+    verify_code: Option<i64>,
+    verify_message: Option<String>,
+    python_class: Option<&'static str>,
+}
+
+impl SslError {
+    /// A general constructor.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        SslError {
+            kind,
+            errno: default_errno(kind),
+            library: None,
+            reason: None,
+            message: message.into(),
+            verify_code: None,
+            verify_message: None,
+            python_class: None,
+        }
+    }
+
+    /// An `SSLError` (or subclass given by `kind`) with OpenSSL `library` and `reason`;
+    /// the message defaults to the lower-cased reason with `_` as spaces, as OpenSSL does.
+    pub fn ssl(kind: ErrorKind, library: &str, reason: &str) -> Self {
+        let message = reason.to_ascii_lowercase().replace('_', " ");
+        SslError::new(kind, message)
+            .with_library(library)
+            .with_reason(reason)
+    }
+
+    /// `SSLCertVerificationError` with OpenSSL's verify code and message.
+    pub fn cert_verification(verify_code: i64, verify_message: impl Into<String>) -> Self {
+        let verify_message = verify_message.into();
+        let mut e = SslError::ssl(ErrorKind::CertVerification, "SSL", "CERTIFICATE_VERIFY_FAILED");
+        e.message = format!("certificate verify failed: {verify_message}");
+        e.verify_code = Some(verify_code);
+        e.verify_message = Some(verify_message);
+        e
+    }
+
+    /// `SSLWantReadError` as CPython raises it.
+    pub fn want_read() -> Self {
+        SslError::new(
+            ErrorKind::WantRead,
+            "The operation did not complete (read)",
+        )
+    }
+
+    /// `SSLWantWriteError` as CPython raises it.
+    pub fn want_write() -> Self {
+        SslError::new(
+            ErrorKind::WantWrite,
+            "The operation did not complete (write)",
+        )
+    }
+
+    /// `SSLZeroReturnError` as CPython raises it.
+    pub fn zero_return() -> Self {
+        SslError::new(ErrorKind::ZeroReturn, "TLS/SSL connection has been closed (EOF)")
+    }
+
+    /// `SSLEOFError` for EOF without close_notify, as OpenSSL 3 reports it.
+    pub fn unexpected_eof() -> Self {
+        SslError::new(
+            ErrorKind::Eof,
+            "EOF occurred in violation of protocol",
+        )
+        .with_library("SSL")
+        .with_reason("UNEXPECTED_EOF_WHILE_READING")
+    }
+
+    /// `ValueError(message)`.
+    pub fn value(message: impl Into<String>) -> Self {
+        SslError::new(ErrorKind::Value, message)
+    }
+
+    /// `TypeError(message)`.
+    pub fn type_error(message: impl Into<String>) -> Self {
+        SslError::new(ErrorKind::Type, message)
+    }
+
+    /// `NotImplementedError(message)`: something rustls cannot do.
+    pub fn not_implemented(message: impl Into<String>) -> Self {
+        SslError::new(ErrorKind::NotImplemented, message)
+    }
+
+    /// An `OSError` subclass (`python_class`, e.g. `"FileNotFoundError"`, `"TimeoutError"`).
+    pub fn os(python_class: &'static str, errno: Option<i32>, message: impl Into<String>) -> Self {
+        let mut e = SslError::new(ErrorKind::Os, message);
+        e.errno = errno;
+        e.python_class = Some(python_class);
+        e
+    }
+
+    /// Sets the OpenSSL library name.
+    pub fn with_library(mut self, library: &str) -> Self {
+        self.library = Some(library.to_owned());
+        self
+    }
+
+    /// Sets the OpenSSL reason name.
+    pub fn with_reason(mut self, reason: &str) -> Self {
+        self.reason = Some(reason.to_owned());
+        self
+    }
+
+    /// Replaces the message.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
+    /// Which Python class this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The Python class name (`"SSLEOFError"`, `"FileNotFoundError"`, ...).
+    pub fn python_class(&self) -> &'static str {
+        self.python_class.unwrap_or(self.kind.python_name())
+    }
+
+    /// CPython's `errno` attribute: an `SSL_ERROR_*` code for SSL errors, an OS errno
+    /// for OS errors.
+    pub fn errno(&self) -> Option<i32> {
+        self.errno
+    }
+
+    /// OpenSSL library name (`"SSL"`, `"PEM"`, `"X509"`), if any.
+    pub fn library(&self) -> Option<&str> {
+        self.library.as_deref()
+    }
+
+    /// OpenSSL reason name (`"CERTIFICATE_VERIFY_FAILED"`), if any.
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// The message without the `[LIB: REASON]` prefix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// OpenSSL `X509_V_ERR_*` code for certificate verification errors.
+    pub fn verify_code(&self) -> Option<i64> {
+        self.verify_code
+    }
+
+    /// OpenSSL's verify message (`"self-signed certificate"`), for verification errors.
+    pub fn verify_message(&self) -> Option<&str> {
+        self.verify_message.as_deref()
+    }
+}
+
+fn default_errno(kind: ErrorKind) -> Option<i32> {
+    use crate_consts::*;
+    match kind {
+        ErrorKind::Ssl | ErrorKind::CertVerification => Some(SSL_ERROR_SSL),
+        ErrorKind::ZeroReturn => Some(SSL_ERROR_ZERO_RETURN),
+        ErrorKind::WantRead => Some(SSL_ERROR_WANT_READ),
+        ErrorKind::WantWrite => Some(SSL_ERROR_WANT_WRITE),
+        ErrorKind::Syscall => Some(SSL_ERROR_SYSCALL),
+        ErrorKind::Eof => Some(SSL_ERROR_EOF),
+        _ => None,
+    }
+}
+
+/// The SSL_ERROR_* values (kept local so this module stands alone; `constants` re-exports
+/// the public ones with the same values).
+mod crate_consts {
+    pub const SSL_ERROR_SSL: i32 = 1;
+    pub const SSL_ERROR_WANT_READ: i32 = 2;
+    pub const SSL_ERROR_WANT_WRITE: i32 = 3;
+    pub const SSL_ERROR_SYSCALL: i32 = 5;
+    pub const SSL_ERROR_ZERO_RETURN: i32 = 6;
+    pub const SSL_ERROR_EOF: i32 = 8;
+}
+
+impl fmt::Display for SslError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.library, &self.reason) {
+            (Some(lib), Some(reason)) => write!(f, "[{lib}: {reason}] {}", self.message),
+            (Some(lib), None) => write!(f, "[{lib}] {}", self.message),
+            _ => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for SslError {}
+
+impl From<pyssl_cert::CertError> for SslError {
+    fn from(e: pyssl_cert::CertError) -> Self {
+        let kind = match e.python_class {
+            "SSLError" => ErrorKind::Ssl,
+            "ValueError" | "UnicodeDecodeError" | "UnicodeEncodeError" => ErrorKind::Value,
+            "TypeError" => ErrorKind::Type,
+            _ => ErrorKind::Os,
+        };
+        let mut out = SslError::new(kind, e.message);
+        out.library = e.library;
+        out.reason = e.reason;
+        if kind == ErrorKind::Os {
+            out.errno = e.errno;
+            out.python_class = Some(e.python_class);
+        } else if kind != ErrorKind::Ssl {
+            out.python_class = Some(e.python_class);
+        }
+        out
+    }
+}
+
+impl From<std::io::Error> for SslError {
+    fn from(e: std::io::Error) -> Self {
+        SslError::from(pyssl_cert::CertError::io(&e))
+    }
+}
+
+/// Result type of pyssl.
+pub type Result<T, E = SslError> = std::result::Result<T, E>;

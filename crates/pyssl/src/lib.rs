@@ -1,0 +1,11 @@
+//! # pyssl
+//!
+//! Python's `ssl` module API — `SSLContext`, `SSLObject` over `MemoryBIO`, `SSLSocket`,
+//! `SSLSession`, `getpeercert()` dicts — in pure Rust, with rustls and ring underneath.
+#![forbid(unsafe_code)]
+
+mod error;
+
+pub use error::{ErrorKind, Result, SslError};
+pub use pyssl_cert as cert;
+pub use pyssl_trust as trust;

@@ -51,7 +51,11 @@ impl CertError {
         let (python_class, errno, text) = match err.kind() {
             std::io::ErrorKind::NotFound => ("FileNotFoundError", 2, "No such file or directory"),
             std::io::ErrorKind::PermissionDenied => ("PermissionError", 13, "Permission denied"),
-            _ => ("OSError", err.raw_os_error().unwrap_or(5), "Input/output error"),
+            _ => (
+                "OSError",
+                err.raw_os_error().unwrap_or(5),
+                "Input/output error",
+            ),
         };
         CertError {
             python_class,

@@ -115,7 +115,11 @@ impl SslError {
     /// `SSLCertVerificationError` with OpenSSL's verify code and message.
     pub fn cert_verification(verify_code: i64, verify_message: impl Into<String>) -> Self {
         let verify_message = verify_message.into();
-        let mut e = SslError::ssl(ErrorKind::CertVerification, "SSL", "CERTIFICATE_VERIFY_FAILED");
+        let mut e = SslError::ssl(
+            ErrorKind::CertVerification,
+            "SSL",
+            "CERTIFICATE_VERIFY_FAILED",
+        );
         e.message = format!("certificate verify failed: {verify_message}");
         e.verify_code = Some(verify_code);
         e.verify_message = Some(verify_message);
@@ -124,10 +128,7 @@ impl SslError {
 
     /// `SSLWantReadError` as CPython raises it.
     pub fn want_read() -> Self {
-        SslError::new(
-            ErrorKind::WantRead,
-            "The operation did not complete (read)",
-        )
+        SslError::new(ErrorKind::WantRead, "The operation did not complete (read)")
     }
 
     /// `SSLWantWriteError` as CPython raises it.
@@ -140,17 +141,17 @@ impl SslError {
 
     /// `SSLZeroReturnError` as CPython raises it.
     pub fn zero_return() -> Self {
-        SslError::new(ErrorKind::ZeroReturn, "TLS/SSL connection has been closed (EOF)")
+        SslError::new(
+            ErrorKind::ZeroReturn,
+            "TLS/SSL connection has been closed (EOF)",
+        )
     }
 
     /// `SSLEOFError` for EOF without close_notify, as OpenSSL 3 reports it.
     pub fn unexpected_eof() -> Self {
-        SslError::new(
-            ErrorKind::Eof,
-            "EOF occurred in violation of protocol",
-        )
-        .with_library("SSL")
-        .with_reason("UNEXPECTED_EOF_WHILE_READING")
+        SslError::new(ErrorKind::Eof, "EOF occurred in violation of protocol")
+            .with_library("SSL")
+            .with_reason("UNEXPECTED_EOF_WHILE_READING")
     }
 
     /// `ValueError(message)`.

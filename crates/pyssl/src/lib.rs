@@ -4,8 +4,10 @@
 //! `SSLSession`, `getpeercert()` dicts — in pure Rust, with rustls and ring underneath.
 #![forbid(unsafe_code)]
 
+pub mod constants;
 mod error;
 
+pub use constants::*;
 pub use error::{ErrorKind, Result, SslError};
 pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;

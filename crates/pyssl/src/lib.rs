@@ -4,6 +4,7 @@
 //! `SSLSession`, `getpeercert()` dicts — in pure Rust, with rustls and ring underneath.
 #![forbid(unsafe_code)]
 
+pub mod ciphers;
 pub mod constants;
 mod error;
 

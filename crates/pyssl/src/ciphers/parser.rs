@@ -171,8 +171,7 @@ impl Engine {
     /// `@STRENGTH`: active ciphers stably sorted by strength bits, strongest first, after
     /// the inactive ones.
     fn strength_sort(&mut self) {
-        let (mut active, inactive): (Vec<Entry>, Vec<Entry>) =
-            self.list.iter().partition(|e| e.1);
+        let (mut active, inactive): (Vec<Entry>, Vec<Entry>) = self.list.iter().partition(|e| e.1);
         active.sort_by_key(|&(i, _)| std::cmp::Reverse(OPENSSL_CIPHERS[i].strength_bits));
         self.list = inactive.into_iter().chain(active).collect();
     }

@@ -30,8 +30,8 @@ pub(crate) struct Settings {
     pub(crate) security_level: i32,
     /// ALPN protocols in preference order (wire form).
     pub(crate) alpn: Vec<Vec<u8>>,
-    /// TLS 1.2 suites allowed by `set_ciphers` (None: the default list).
-    pub(crate) tls12_suites: Option<Vec<rustls::CipherSuite>>,
+    /// The suites `set_ciphers` selected (CPython's default string initially).
+    pub(crate) ciphers: crate::ciphers::CipherList,
     /// Certificate + key pairs, at most one per key algorithm (as OpenSSL keeps them).
     pub(crate) keys: Vec<Arc<KeyPair>>,
     /// CA certificates and CRLs.
@@ -119,7 +119,7 @@ impl SslContext {
             post_handshake_auth: false,
             security_level: 2,
             alpn: Vec::new(),
-            tls12_suites: None,
+            ciphers: crate::ciphers::CipherList::default(),
             keys: Vec::new(),
             store: Arc::new(TrustStore::new()),
         };
@@ -385,20 +385,19 @@ impl SslContext {
     /// `SSLContext.set_ciphers(cipherlist)`: restricts the TLS 1.2 suites (TLS 1.3
     /// suites are unaffected, as in CPython).
     pub fn set_ciphers(&self, cipherlist: &str) -> Result<()> {
-        let suites = crate::engine::suites::parse_cipher_list(cipherlist)?;
+        let list = crate::ciphers::parse_cipher_list(cipherlist)?;
         self.update(|s| {
-            s.tls12_suites = Some(suites);
+            if let Some(level) = list.security_level() {
+                s.security_level = i32::from(level);
+            }
+            s.ciphers = list;
             Ok(())
         })
     }
 
-    /// The suites `get_ciphers()` lists, in order: (OpenSSL name, protocol, secret bits).
-    pub fn cipher_names(&self) -> Vec<(String, String, u32)> {
-        let s = self.settings();
-        crate::engine::suites::enabled_suites(&s)
-            .into_iter()
-            .map(crate::engine::suites::describe)
-            .collect()
+    /// `SSLContext.get_ciphers()`: the enabled suites as CPython's dicts, in order.
+    pub fn get_ciphers(&self) -> Vec<crate::ciphers::CipherInfo> {
+        self.settings().ciphers.to_dicts()
     }
 
     /// `SSLContext.wrap_bio(incoming, outgoing, server_side, server_hostname, session)`.

@@ -4,8 +4,10 @@
 //! `SSLSession`, `getpeercert()` dicts — in pure Rust, with rustls and ring underneath.
 #![forbid(unsafe_code)]
 
+pub mod ciphers;
 pub mod constants;
 mod error;
+mod verifier;
 
 mod bio;
 mod context;
@@ -25,3 +27,4 @@ pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
 pub use session::SslSession;
 pub use trust_glue::{CaData, StoreStats};
+pub use verifier::{verify_chain, VerifyFailure};

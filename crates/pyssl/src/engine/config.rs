@@ -104,7 +104,7 @@ impl SslContext {
                 return Ok(c.clone());
             }
             let versions = versions(s)?;
-            let verifier = super::verify::server_verifier(s, &provider)?;
+            let verifier = super::verify::server_verifier(s, &provider, sni);
             let b = ClientConfig::builder_with_provider(provider)
                 .with_protocol_versions(&versions)
                 .map_err(|e| SslError::new(ErrorKind::Ssl, e.to_string()))?
@@ -133,7 +133,7 @@ impl SslContext {
             let b = ServerConfig::builder_with_provider(provider.clone())
                 .with_protocol_versions(&versions)
                 .map_err(|e| SslError::new(ErrorKind::Ssl, e.to_string()))?;
-            let b = match super::verify::client_verifier(s, &provider)? {
+            let b = match super::verify::client_verifier(s, &provider) {
                 Some(v) => b.with_client_cert_verifier(v),
                 None => b.with_no_client_auth(),
             };

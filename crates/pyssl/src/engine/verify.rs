@@ -1,129 +1,84 @@
-//! The glue between the engine and the verifier: building rustls verifiers from a
+//! The glue between the engine and [`crate::verifier`]: building the verifier for a
 //! context's settings and turning verifier failures back into `SslError`s.
-//!
-//! INTERIM: until `crate::verifier::PyVerifier` lands, this uses rustls' WebPKI
-//! verifiers (and an accept-any verifier for `CERT_NONE`).
 
 use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::CryptoProvider;
 use rustls::server::danger::ClientCertVerifier;
-use rustls::server::WebPkiClientVerifier;
-use rustls::{DigitallySignedStruct, OtherError, RootCertStore, SignatureScheme};
 
 use crate::context::Settings;
-use crate::{Result, SslError, CERT_NONE, CERT_OPTIONAL};
+use crate::verifier::{PyVerifier, VerifyFailure, VerifyPolicy};
+use crate::{Purpose, SslError, CERT_NONE};
 
-/// A verifier's failure payload → `SslError` (None when it is not ours).
-pub(crate) fn failure_to_error(other: &OtherError) -> Option<SslError> {
-    let _ = other;
-    None
+/// A rustls certificate error → `SSLCertVerificationError` (None when not one).
+pub(crate) fn failure_to_error(err: &rustls::Error) -> Option<SslError> {
+    VerifyFailure::from_rustls(err).map(|f| f.to_ssl_error())
 }
 
-fn roots(s: &Settings) -> RootCertStore {
-    let mut roots = RootCertStore::empty();
-    for c in s.store.certificates() {
-        let _ = roots.add(c);
+/// The policy of `s` for one side. `hostname` false: no name to check (a client
+/// without `server_hostname`, where CPython checks no name).
+pub(crate) fn policy(s: &Settings, server_side: bool, hostname: bool) -> VerifyPolicy {
+    VerifyPolicy {
+        verify_mode: s.verify_mode,
+        check_hostname: s.check_hostname && hostname && !server_side,
+        hostname_checks_common_name: s.hostname_checks_common_name,
+        verify_flags: s.verify_flags,
+        purpose: if server_side {
+            Purpose::ClientAuth
+        } else {
+            Purpose::ServerAuth
+        },
     }
-    roots
 }
 
 /// The server-certificate verifier for a client config.
 pub(crate) fn server_verifier(
     s: &Settings,
     provider: &Arc<CryptoProvider>,
-) -> Result<Arc<dyn ServerCertVerifier>> {
-    if s.verify_mode == CERT_NONE {
-        return Ok(Arc::new(AcceptAny(provider.clone())));
-    }
-    WebPkiServerVerifier::builder_with_provider(Arc::new(roots(s)), provider.clone())
-        .build()
-        .map(|v| v as Arc<dyn ServerCertVerifier>)
-        .map_err(|_| SslError::cert_verification(20, "unable to get local issuer certificate"))
+    sni: bool,
+) -> Arc<dyn ServerCertVerifier> {
+    PyVerifier::new(policy(s, false, sni), s.store.clone(), provider.clone())
 }
 
-/// The client-certificate verifier for a server config (None: don't ask).
+/// The client-certificate verifier for a server config (None: `CERT_NONE`, don't ask).
 pub(crate) fn client_verifier(
     s: &Settings,
     provider: &Arc<CryptoProvider>,
-) -> Result<Option<Arc<dyn ClientCertVerifier>>> {
+) -> Option<Arc<dyn ClientCertVerifier>> {
     if s.verify_mode == CERT_NONE {
-        return Ok(None);
+        return None;
     }
-    let mut b = WebPkiClientVerifier::builder_with_provider(Arc::new(roots(s)), provider.clone());
-    if s.verify_mode == CERT_OPTIONAL {
-        b = b.allow_unauthenticated();
-    }
-    b.build()
-        .map(Some)
-        .map_err(|_| SslError::cert_verification(20, "unable to get local issuer certificate"))
-}
-
-/// `CERT_NONE` on a client: any chain, but handshake signatures are still checked.
-#[derive(Debug)]
-struct AcceptAny(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for AcceptAny {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+    Some(PyVerifier::new(
+        policy(s, true, false),
+        s.store.clone(),
+        provider.clone(),
+    ))
 }
 
 /// `getpeercert()` under `CERT_NONE`: an empty dict.
 /// INTERIM: until `pyssl_cert::CertInfo::empty()` lands, the decoded certificate.
-pub(crate) fn empty_cert_info(der: &[u8]) -> Result<pyssl_cert::CertInfo> {
+pub(crate) fn empty_cert_info(der: &[u8]) -> crate::Result<pyssl_cert::CertInfo> {
     Ok(pyssl_cert::decode_cert(der)?)
 }
 
-/// The chain the verifier accepted (leaf … anchor).
-/// INTERIM: the peer's chain as sent, until `crate::verifier::verified_chain` lands.
+/// The chain the verifier accepts (leaf … anchor), recomputed; empty under `CERT_NONE`
+/// or when it does not verify.
 pub(crate) fn verified_chain(conn: &super::Connection) -> Vec<Vec<u8>> {
-    if !conn.is_handshake_done() || conn.context().verify_mode() == CERT_NONE {
+    if !conn.is_handshake_done() {
         return Vec::new();
     }
-    conn.peer_certificates()
-        .map(|c| c.iter().map(|d| d.as_ref().to_vec()).collect())
-        .unwrap_or_default()
+    let Some(chain) = conn.peer_certificates() else {
+        return Vec::new();
+    };
+    let s = conn.context().settings();
+    if s.verify_mode == CERT_NONE {
+        return Vec::new();
+    }
+    let hostname = conn.server_hostname();
+    let policy = policy(&s, conn.server_side(), hostname.is_some());
+    crate::verifier::verified_chain(&policy, &s.store, chain, hostname)
+        .into_iter()
+        .map(|c| c.as_ref().to_vec())
+        .collect()
 }

@@ -61,7 +61,9 @@ pub(crate) enum Side {
 pub(crate) fn from_rustls(err: &Error, side: Side) -> SslError {
     match err {
         Error::AlertReceived(alert) => ssl(&alert_reason(*alert)),
-        Error::InvalidCertificate(ce) => cert_error(ce),
+        Error::InvalidCertificate(ce) => {
+            crate::engine::verify::failure_to_error(err).unwrap_or_else(|| cert_error(ce))
+        }
         Error::NoCertificatesPresented => match side {
             Side::Server => ssl("PEER_DID_NOT_RETURN_A_CERTIFICATE"),
             Side::Client => ssl("NO_CERTIFICATE_RETURNED"),
@@ -94,11 +96,6 @@ pub(crate) fn from_rustls(err: &Error, side: Side) -> SslError {
 }
 
 fn cert_error(ce: &CertificateError) -> SslError {
-    if let CertificateError::Other(other) = ce {
-        if let Some(e) = crate::engine::verify::failure_to_error(other) {
-            return e;
-        }
-    }
     let (code, msg) = match ce {
         CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
             (10, "certificate has expired")

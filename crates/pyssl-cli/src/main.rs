@@ -18,11 +18,14 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     }
 }

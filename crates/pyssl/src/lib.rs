@@ -4,10 +4,13 @@
 //! `SSLSession`, `getpeercert()` dicts — in pure Rust, with rustls and ring underneath.
 #![forbid(unsafe_code)]
 
+pub mod ciphers;
 pub mod constants;
 mod error;
+mod verifier;
 
 pub use constants::*;
 pub use error::{ErrorKind, Result, SslError};
 pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
+pub use verifier::{verify_chain, VerifyFailure};

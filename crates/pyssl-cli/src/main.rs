@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd;
+mod pyjson;
 
 /// pyssl: Python's ssl module, in pure Rust over rustls.
 #[derive(Parser)]
@@ -18,11 +19,14 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// List the cipher suites an OpenSSL cipher string selects (like `openssl ciphers`).
+    Ciphers(cmd::ciphers::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
+        Command::Ciphers(args) => cmd::ciphers::run(args),
     }
 }

@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
+    Bench(cmd::bench::Args),
     /// List the cipher suites an OpenSSL cipher string selects (like `openssl ciphers`).
     Ciphers(cmd::ciphers::Args),
 }
@@ -27,6 +29,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
         Command::Ciphers(args) => cmd::ciphers::run(args),
     }
 }

@@ -23,6 +23,8 @@ enum Command {
     Bench(cmd::bench::Args),
     /// List the cipher suites an OpenSSL cipher string selects (like `openssl ciphers`).
     Ciphers(cmd::ciphers::Args),
+    /// Load a CA store like SSLContext.load_verify_locations and show what it holds.
+    Trust(cmd::trust::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +33,6 @@ fn main() -> ExitCode {
         Command::X509(args) => cmd::x509::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Ciphers(args) => cmd::ciphers::run(args),
+        Command::Trust(args) => cmd::trust::run(args),
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod bench;
 pub mod ciphers;
+pub mod trust;
 pub mod x509;

@@ -20,6 +20,8 @@ enum Command {
     X509(cmd::x509::Args),
     /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
     Bench(cmd::bench::Args),
+    /// Load a CA store like SSLContext.load_verify_locations and show what it holds.
+    Trust(cmd::trust::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,5 +29,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Trust(args) => cmd::trust::run(args),
     }
 }

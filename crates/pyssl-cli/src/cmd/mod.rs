@@ -1,4 +1,5 @@
 //! One module per subcommand; each has an `Args` (clap) and a `run(Args) -> ExitCode`.
 
 pub mod bench;
+pub mod trust;
 pub mod x509;

@@ -19,6 +19,8 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// Run an in-memory TLS demo: fresh CA, server and create_default_context() client.
+    Demo(cmd::demo::Args),
     /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
     Bench(cmd::bench::Args),
     /// List the cipher suites an OpenSSL cipher string selects (like `openssl ciphers`).
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Command::X509(args) => cmd::x509::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Ciphers(args) => cmd::ciphers::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Trust(args) => cmd::trust::run(args),
     }
 }

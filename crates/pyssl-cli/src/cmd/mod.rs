@@ -2,5 +2,6 @@
 
 pub mod bench;
 pub mod ciphers;
+pub mod demo;
 pub mod trust;
 pub mod x509;

@@ -153,7 +153,7 @@ fn bad_and_odd_inputs_give_cpythons_results() {
             "bad_base64",
             b"-----BEGIN CERTIFICATE-----\n!!!!notbase64$$\n-----END CERTIFICATE-----\n".to_vec(),
         ),
-        ("truncated", ca[..ca.len() - 10].as_bytes().to_vec()),
+        ("truncated", ca.as_bytes()[..ca.len() - 10].to_vec()),
         (
             "no_footer",
             ca.replace("-----END CERTIFICATE-----\n", "").into_bytes(),

@@ -1,67 +1,136 @@
-//! An in-memory TLS 1.3 handshake and one application-data round trip.
+//! A TLS handshake between two `SslObject`s over `MemoryBio` pairs (the sans-IO core),
+//! application data both ways, and close_notify both ways.
 
-use crate::read;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use crate::{ensure, read};
+use pyssl::{
+    CaData, ErrorKind, MemoryBio, SslContext, SslObject, WrapOptions, PROTOCOL_TLS_CLIENT,
+    PROTOCOL_TLS_SERVER,
+};
 use std::path::Path;
-use std::sync::Arc;
+
+struct End {
+    obj: SslObject,
+    incoming: MemoryBio,
+    outgoing: MemoryBio,
+}
+
+impl End {
+    fn new(ctx: &SslContext, opts: WrapOptions) -> Result<End, String> {
+        let (incoming, outgoing) = (MemoryBio::new(), MemoryBio::new());
+        let obj = ctx
+            .wrap_bio(incoming.clone(), outgoing.clone(), opts)
+            .map_err(|e| e.to_string())?;
+        Ok(End {
+            obj,
+            incoming,
+            outgoing,
+        })
+    }
+
+    /// Moves our pending output to the peer; returns the byte count.
+    fn send_to(&self, peer: &End) -> Result<usize, String> {
+        let bytes = self.outgoing.read(None);
+        if !bytes.is_empty() {
+            peer.incoming.write(&bytes).map_err(|e| e.to_string())?;
+        }
+        Ok(bytes.len())
+    }
+}
+
+/// `Ok(true)` when done, `Ok(false)` when it wants more input.
+fn progress(r: pyssl::Result<()>) -> Result<bool, String> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::WantRead => Ok(false),
+        Err(e) => Err(e.to_string()),
+    }
+}
 
 pub(crate) fn check(data: &Path) -> Result<String, String> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let ca = CertificateDer::from_pem_slice(&read(data, "ca.pem")?).map_err(|e| e.to_string())?;
-    let cert =
-        CertificateDer::from_pem_slice(&read(data, "server.pem")?).map_err(|e| e.to_string())?;
-    let key =
-        PrivateKeyDer::from_pem_slice(&read(data, "server.key")?).map_err(|e| e.to_string())?;
-
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add(ca).map_err(|e| e.to_string())?;
-    let client_config = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let server_config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
+    let client_ctx = SslContext::new(PROTOCOL_TLS_CLIENT).map_err(|e| e.to_string())?;
+    let ca = String::from_utf8(read(data, "ca.pem")?).map_err(|e| e.to_string())?;
+    client_ctx
+        .load_verify_locations(None, None, Some(CaData::Text(ca)))
         .map_err(|e| e.to_string())?;
-    let name = ServerName::try_from("localhost").map_err(|e| e.to_string())?;
-    let mut client =
-        rustls::ClientConnection::new(Arc::new(client_config), name).map_err(|e| e.to_string())?;
-    let mut server =
-        rustls::ServerConnection::new(Arc::new(server_config)).map_err(|e| e.to_string())?;
-
-    use std::io::{Read, Write};
-    client
-        .writer()
-        .write_all(b"ping")
+    client_ctx
+        .set_alpn_protocols(&["h2", "http/1.1"])
         .map_err(|e| e.to_string())?;
-    let mut got = Vec::new();
-    for _ in 0..20 {
-        let mut buf = Vec::new();
-        client.write_tls(&mut buf).map_err(|e| e.to_string())?;
-        server.read_tls(&mut &buf[..]).map_err(|e| e.to_string())?;
-        server.process_new_packets().map_err(|e| e.to_string())?;
-        let mut buf = Vec::new();
-        server.write_tls(&mut buf).map_err(|e| e.to_string())?;
-        client.read_tls(&mut &buf[..]).map_err(|e| e.to_string())?;
-        client.process_new_packets().map_err(|e| e.to_string())?;
-        let mut chunk = [0u8; 64];
-        if let Ok(n) = server.reader().read(&mut chunk) {
-            got.extend_from_slice(&chunk[..n]);
+    let server_ctx = SslContext::new(PROTOCOL_TLS_SERVER).map_err(|e| e.to_string())?;
+    // Files through the WASI preopen.
+    server_ctx
+        .load_cert_chain(
+            &data.join("server.pem"),
+            Some(&data.join("server.key")),
+            None,
+        )
+        .map_err(|e| e.to_string())?;
+    server_ctx
+        .set_alpn_protocols(&["http/1.1"])
+        .map_err(|e| e.to_string())?;
+
+    let mut client = End::new(
+        &client_ctx,
+        WrapOptions {
+            server_hostname: Some("localhost".into()),
+            ..Default::default()
+        },
+    )?;
+    let mut server = End::new(
+        &server_ctx,
+        WrapOptions {
+            server_side: true,
+            ..Default::default()
+        },
+    )?;
+    let (mut client_done, mut server_done) = (false, false);
+    for _ in 0..10 {
+        if !client_done {
+            client_done = progress(client.obj.do_handshake())?;
         }
-        if !client.is_handshaking() && got == b"ping" {
-            let suite = client
-                .negotiated_cipher_suite()
-                .map(|s| format!("{:?}", s.suite()))
-                .unwrap_or_default();
-            return Ok(format!(
-                "{:?} {suite}, 4 bytes echoed",
-                client.protocol_version()
-            ));
+        client.send_to(&server)?;
+        if !server_done {
+            server_done = progress(server.obj.do_handshake())?;
+        }
+        server.send_to(&client)?;
+        if client_done && server_done {
+            break;
         }
     }
-    Err(format!("no handshake after 20 rounds (received {got:?})"))
+    ensure(client_done && server_done, || {
+        "handshake did not finish in 10 rounds".into()
+    })?;
+
+    client.obj.write(b"ping").map_err(|e| e.to_string())?;
+    client.send_to(&server)?;
+    let got = server.obj.read(1024).map_err(|e| e.to_string())?;
+    ensure(got == b"ping", || format!("server read {got:?}"))?;
+    server.obj.write(b"pong").map_err(|e| e.to_string())?;
+    server.send_to(&client)?;
+    let got = client.obj.read(1024).map_err(|e| e.to_string())?;
+    ensure(got == b"pong", || format!("client read {got:?}"))?;
+
+    // close_notify both ways (SSLObject.unwrap()).
+    let _ = progress(client.obj.unwrap())?;
+    client.send_to(&server)?;
+    progress(server.obj.unwrap())?;
+    server.send_to(&client)?;
+    progress(client.obj.unwrap())?;
+
+    let version = client.obj.version().unwrap_or("?");
+    let cipher = client.obj.cipher().map(|c| c.0).unwrap_or_default();
+    let alpn = client.obj.selected_alpn_protocol().unwrap_or_default();
+    let peer = client
+        .obj
+        .getpeercert()
+        .map_err(|e| e.to_string())?
+        .map(|c| c.to_json()["subject"].to_string())
+        .unwrap_or_default();
+    ensure(version == "TLSv1.3", || format!("version {version}"))?;
+    ensure(alpn == "http/1.1", || format!("alpn {alpn}"))?;
+    ensure(peer.contains("localhost"), || {
+        format!("peer subject {peer}")
+    })?;
+    Ok(format!(
+        "{version} {cipher}, ALPN {alpn}, peer {peer}, ping/pong, close_notify both ways"
+    ))
 }

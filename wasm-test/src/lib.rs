@@ -1,10 +1,12 @@
 //! Portability checks for pyssl on wasm32-wasip1: the same checks run natively as a normal
 //! test (`cargo test -p pyssl-wasm-test`) and, built for wasm32-wasip1, under wasmtime
-//! (`.ci/run`). Every check uses only in-memory I/O plus reading fixture files from `data`.
+//! (`.ci/run`). Every check uses only in-memory I/O plus reading fixture files from `data`
+//! (a CA, and a `localhost` server certificate and key it signed).
 #![forbid(unsafe_code)]
 
 use std::path::Path;
 
+mod checks;
 mod handshake;
 
 /// One named check: returns a one-line detail on success, the failure reason otherwise.
@@ -16,13 +18,36 @@ pub struct Check {
 }
 
 /// Every check, in the order the runner prints them.
-pub const CHECKS: &[Check] = &[Check {
-    name: "in-memory TLS handshake",
-    run: handshake::check,
-}];
+pub const CHECKS: &[Check] = &[
+    Check {
+        name: "certificate decoding (decode_cert, cert_time_to_seconds)",
+        run: checks::decode,
+    },
+    Check {
+        name: "trust from cadata (PEM text and DER bytes)",
+        run: checks::cadata,
+    },
+    Check {
+        name: "default trust (embedded Mozilla roots on WASI)",
+        run: checks::default_roots,
+    },
+    Check {
+        name: "in-memory TLS handshake (SslObject over MemoryBio)",
+        run: handshake::check,
+    },
+];
 
 /// Reads a fixture file, with the path in the error.
 pub(crate) fn read(data: &Path, name: &str) -> Result<Vec<u8>, String> {
     let path = data.join(name);
     std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Fails with `what` unless `cond`.
+pub(crate) fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if cond {
+        Ok(())
+    } else {
+        Err(what())
+    }
 }

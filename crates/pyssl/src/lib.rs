@@ -12,4 +12,4 @@ pub use constants::*;
 pub use error::{ErrorKind, Result, SslError};
 pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
-pub use verifier::{verify_chain, VerifyFailure};
+pub use verifier::{verify_chain, PyVerifier, VerifyFailure, VerifyOptions, VerifyPolicy};

@@ -949,9 +949,9 @@ fn python_outcomes(pki: &Pki, scs: &[Scenario]) -> Vec<Value> {
 
 fn load_store(cafile: &Path) -> Arc<pyssl::trust::TrustStore> {
     let mut store = pyssl::trust::TrustStore::new();
-    for c in CertificateDer::pem_file_iter(cafile).unwrap() {
-        store.add_der(c.unwrap());
-    }
+    store
+        .load_verify_locations(Some(cafile), None, None)
+        .expect("load cafile");
     Arc::new(store)
 }
 

@@ -244,7 +244,8 @@ struct StoreCert {
 pub(crate) struct StoreIndex {
     certs: Vec<StoreCert>,
     anchors: Vec<TrustAnchor<'static>>,
-    /// `anchors[i]` was made from `certs[anchor_cert[i]]`.
+    /// `anchors[i]` was made from `certs[anchor_cert[i]]` (the embedded roots, after
+    /// those, have no certificate).
     anchor_cert: Vec<usize>,
     /// Store certificates that are not anchors (usable as intermediates).
     store_intermediates: Vec<CertificateDer<'static>>,
@@ -278,6 +279,8 @@ impl StoreIndex {
             }
             idx.certs.push(StoreCert { der, facts });
         }
+        // The embedded Mozilla roots (when loaded) are anchors without certificates.
+        idx.anchors.extend(store.embedded_roots().iter().cloned());
         for crl in store.crls() {
             let issuer =
                 x509_parser::revocation_list::CertificateRevocationList::from_der(crl.as_ref())
@@ -563,7 +566,8 @@ fn collect_path(
         .anchors
         .iter()
         .position(|a| std::ptr::eq(a, anchor))
-        .map(|i| idx.certs[idx.anchor_cert[i]].der.clone());
+        .and_then(|i| idx.anchor_cert.get(i))
+        .map(|&c| idx.certs[c].der.clone());
     if let Some(d) = &anchor_der {
         push(d.as_ref());
     }

@@ -290,7 +290,7 @@ impl Spec {
         ]);
         let mut tbs = Vec::new();
         if let Some(v) = &self.version {
-            tbs.push(ctx(0, &[v.clone()]));
+            tbs.push(ctx(0, std::slice::from_ref(v)));
         }
         tbs.push(int(&self.serial));
         tbs.push(alg.clone());

@@ -52,6 +52,80 @@ def decode(path):
     return {"ok": conv(d), "pprint": pprint.pformat(d)}
 "#;
 
+/// Decodes every case with python3 and pyssl-cert and reports every difference.
+pub fn check(cases: Vec<(String, Vec<u8>)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (i, (_, der)) in cases.iter().enumerate() {
+        let p = dir.path().join(format!("c{i}.pem"));
+        std::fs::write(&p, pyssl_cert::der_cert_to_pem_cert(der)).unwrap();
+        paths.push(p.to_string_lossy().into_owned());
+    }
+    let code = format!("{PY_CONV}\nprint(json.dumps([decode(p) for p in sys.argv[1:]]))");
+    let py = python_json(&code, &paths);
+    let raised: Vec<String> = py
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(&cases)
+        .filter_map(|(e, (l, _))| {
+            e.get("err")
+                .map(|c| format!("{l}: {}", c.as_str().unwrap_or("?")))
+        })
+        .collect();
+    eprintln!(
+        "{} cases; python raised for {}: {raised:?}",
+        cases.len(),
+        raised.len()
+    );
+    let mut failures = Vec::new();
+    for ((label, der), expected) in cases.iter().zip(py.as_array().unwrap()) {
+        let got = pyssl_cert::decode_cert_der(der);
+        match (expected.get("ok"), got) {
+            (Some(want), Ok(info)) => {
+                let (w, g) = (want.to_string(), info.to_json().to_string());
+                if w != g {
+                    failures.push(format!(
+                        "{label}: JSON differs\n  python: {w}\n  pyssl:  {g}"
+                    ));
+                    continue;
+                }
+                let want_pp = expected["pprint"].as_str().unwrap();
+                let got_pp = info.to_python_repr();
+                if want_pp != got_pp {
+                    failures.push(format!(
+                        "{label}: pprint differs\n--- python\n{want_pp}\n--- pyssl\n{got_pp}"
+                    ));
+                }
+            }
+            (Some(want), Err(e)) => failures.push(format!(
+                "{label}: python decoded {want} but pyssl failed: {e:?}"
+            )),
+            (None, Ok(info)) => failures.push(format!(
+                "{label}: python raised {} ({}) but pyssl decoded {}",
+                expected["err"],
+                expected["msg"],
+                info.to_json()
+            )),
+            (None, Err(e)) => {
+                if expected["err"].as_str() != Some(e.python_class) {
+                    failures.push(format!(
+                        "{label}: python raised {} ({}) but pyssl {} ({})",
+                        expected["err"], expected["msg"], e.python_class, e
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
 // ---------------------------------------------------------------- DER builder
 
 /// A TLV with a one-byte identifier.

@@ -86,10 +86,7 @@ fn pem_cert_to_der_cert_matches_python() {
         format!("{h}{f}"),
         format!("{h}"),
         format!("{good}{good}"),
-        format!(
-            "{}{good}",
-            good.trim_end_matches('\n').replace(f, "").replace(h, h)
-        ),
+        format!("{}{good}", good.trim_end_matches('\n').replace(f, "")),
         String::new(),
         f.to_owned(),
     ];
@@ -310,7 +307,7 @@ fn pem_input_rules_match_python() {
     for ((label, data), want) in files.iter().zip(py.as_array().unwrap()) {
         let got = pyssl_cert::decode_cert(data);
         match (want.get("ok"), &got) {
-            (Some(w), Ok(info)) if w.to_string() == info.to_json().to_string() => {}
+            (Some(w), Ok(info)) if json_text(w) == json_text(&info.to_json()) => {}
             (None, Err(e)) if Some(e.python_class) == want["err"].as_str() => {}
             _ => failures.push(format!(
                 "{label}: python {want}\n  pyssl {:?}",
@@ -319,6 +316,11 @@ fn pem_input_rules_match_python() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Serialized JSON (compared as text so key order counts).
+fn json_text(v: &serde_json::Value) -> String {
+    v.to_string()
 }
 
 fn der_of(spec: &Spec) -> Vec<u8> {

@@ -7,10 +7,24 @@
 pub mod ciphers;
 pub mod constants;
 mod error;
+pub mod kx;
 mod verifier;
 
+mod bio;
+mod context;
+pub mod engine;
+mod keys;
+mod object;
+mod session;
+
+pub use bio::MemoryBio;
 pub use constants::*;
+pub use context::{create_default_context, SslContext, WrapOptions};
 pub use error::{ErrorKind, Result, SslError};
+pub use keys::Password;
+pub use object::SslObject;
 pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
+pub use pyssl_trust::{CaData, CertStoreStats};
+pub use session::SslSession;
 pub use verifier::{verify_chain, VerifyFailure};

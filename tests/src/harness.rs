@@ -6,6 +6,8 @@
 //! [`connect`] runs a handshake between any two [`Endpoint`]s and returns both
 //! [`Outcome`]s, so scenario matrices can compare pyssl against CPython field by field.
 
+#![allow(clippy::result_large_err)] // test helper: errors are compared, not propagated
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};

@@ -1,5 +1,6 @@
 //! One module per subcommand; each has an `Args` (clap) and a `run(Args) -> ExitCode`.
 
 pub mod bench;
+pub mod demo;
 pub mod trust;
 pub mod x509;

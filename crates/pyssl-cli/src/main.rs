@@ -18,11 +18,22 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// Connect to a TLS server and report the connection (CPython's SSLSocket view).
+    #[command(name = "s_client")]
+    SClient(cmd::s_client::Args),
+    /// Run a TLS server on a real socket, one thread per connection.
+    #[command(name = "s_server")]
+    SServer(cmd::s_server::Args),
+    /// Print a server's certificate as PEM (ssl.get_server_certificate).
+    GetServerCertificate(cmd::get_server_certificate::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
+        Command::SClient(args) => cmd::s_client::run(args),
+        Command::SServer(args) => cmd::s_server::run(args),
+        Command::GetServerCertificate(args) => cmd::get_server_certificate::run(args),
     }
 }

@@ -1,3 +1,8 @@
 //! One module per subcommand; each has an `Args` (clap) and a `run(Args) -> ExitCode`.
 
 pub mod x509;
+pub mod get_server_certificate;
+pub mod s_client;
+pub mod s_server;
+pub mod tls_common;
+pub mod demo_tcp;

@@ -20,7 +20,7 @@ impl<S: Transport> SslSocket<S> {
     /// The stream under the TLS layer. Reading or writing it directly corrupts the TLS
     /// connection; use it for socket options.
     pub fn get_ref(&self) -> &S {
-        &self.sock
+        &self.wire.sock
     }
 
     /// `getpeercert()`: the peer's certificate as CPython's dict (`None` without one).
@@ -107,17 +107,17 @@ impl<S: Transport> SslSocket<S> {
 impl SslSocket<TcpStream> {
     /// `getpeername()`.
     pub fn getpeername(&self) -> Result<SocketAddr> {
-        self.sock.peer_addr().map_err(|e| errors::os_error(&e))
+        self.wire.sock.peer_addr().map_err(|e| errors::os_error(&e))
     }
 
     /// `getsockname()`.
     pub fn getsockname(&self) -> Result<SocketAddr> {
-        self.sock.local_addr().map_err(|e| errors::os_error(&e))
+        self.wire.sock.local_addr().map_err(|e| errors::os_error(&e))
     }
 
     /// `fileno()`: the socket's file descriptor.
     #[cfg(unix)]
     pub fn fileno(&self) -> std::os::unix::io::RawFd {
-        std::os::unix::io::AsRawFd::as_raw_fd(&self.sock)
+        std::os::unix::io::AsRawFd::as_raw_fd(&self.wire.sock)
     }
 }

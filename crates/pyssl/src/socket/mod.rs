@@ -28,6 +28,7 @@ mod listener;
 mod record;
 mod timeout;
 mod transport;
+mod wire;
 
 pub use connect::{create_connection, get_server_certificate};
 pub use errors::os_error;
@@ -39,14 +40,13 @@ use std::io::{self, Read, Write};
 use std::net::Shutdown;
 use std::time::Duration;
 
+use crate::engine::{Connection, TlsIo};
 use crate::{ErrorKind, MemoryBio, Result, SslContext, SslError, SslObject, SslSession, WrapOptions};
-use record::RecordReader;
-use timeout::{timeout_error, Deadline, Direction, Mode, OpKind};
+use timeout::{Mode, OpKind};
+use wire::Wire;
 
 /// Plaintext handed to the engine per write call (bounds buffered ciphertext).
 const WRITE_CHUNK: usize = 64 * 1024;
-/// Receive buffer: one full TLS record (header + largest body).
-const RECV_BUF: usize = 5 + 16384 + 2048;
 
 /// The keyword arguments of CPython's `SSLContext.wrap_socket()`, plus the socket's timeout
 /// (which CPython reads from the socket object).
@@ -122,11 +122,11 @@ impl SslContext {
                 "do_handshake_on_connect should not be specified for non-blocking sockets",
             ));
         }
-        let incoming = MemoryBio::new();
-        let outgoing = MemoryBio::new();
+        // The SslObject supplies the accessors; its memory BIOs stay unused because the
+        // socket drives the same engine connection directly over the stream (no copies).
         let obj = self.wrap_bio(
-            incoming.clone(),
-            outgoing.clone(),
+            MemoryBio::new(),
+            MemoryBio::new(),
             WrapOptions {
                 server_side: opts.server_side,
                 server_hostname: opts.server_hostname.clone(),
@@ -134,19 +134,10 @@ impl SslContext {
             },
         )?;
         let mut s = SslSocket {
-            sock,
             obj,
-            incoming,
-            outgoing,
-            records: RecordReader::default(),
-            rbuf: vec![0; RECV_BUF],
-            wbuf: Vec::new(),
-            wpos: 0,
+            wire: Wire::new(sock),
             pending_write: None,
-            mode: Mode::Blocking,
-            applied: None,
             suppress_ragged_eofs: opts.suppress_ragged_eofs,
-            eof_fed: false,
             shut: false,
         };
         s.settimeout(opts.timeout)?;
@@ -167,23 +158,12 @@ impl SslContext {
 /// (for `BufReader`, `read_to_end`, `write_all`, ...) map errors to `io::Error` with a fitting
 /// kind (`TimedOut`, `WouldBlock`, `UnexpectedEof`, ...) and the [`SslError`] inside.
 pub struct SslSocket<S: Transport = std::net::TcpStream> {
-    sock: S,
     obj: SslObject,
-    incoming: MemoryBio,
-    outgoing: MemoryBio,
-    records: RecordReader,
-    rbuf: Vec<u8>,
-    /// Ciphertext taken from the engine but not yet accepted by the stream.
-    wbuf: Vec<u8>,
-    wpos: usize,
-    /// Plaintext count the engine accepted while its ciphertext is still in `wbuf`
+    wire: Wire<S>,
+    /// Plaintext count the engine accepted while its ciphertext could not all be sent
     /// (non-blocking `send` that must be retried, as with OpenSSL).
     pending_write: Option<usize>,
-    mode: Mode,
-    /// The read/write timeout last set on the stream (avoids a syscall per read).
-    applied: Option<Option<Duration>>,
     suppress_ragged_eofs: bool,
-    eof_fed: bool,
     shut: bool,
 }
 
@@ -191,7 +171,7 @@ impl<S: Transport> fmt::Debug for SslSocket<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SslSocket")
             .field("server_side", &self.obj.server_side())
-            .field("timeout", &self.mode.timeout())
+            .field("timeout", &self.wire.mode.timeout())
             .field("version", &self.obj.version())
             .finish_non_exhaustive()
     }
@@ -242,8 +222,8 @@ impl<S: Transport> From<UnwrapError<S>> for SslError {
 impl<S: Transport> SslSocket<S> {
     /// Runs (or, non-blocking, continues) the handshake.
     pub fn do_handshake(&mut self) -> Result<()> {
-        let deadline = Deadline::start(self.mode);
-        self.drive(OpKind::Handshake, &deadline, |obj| obj.do_handshake())
+        let (conn, io) = self.parts(OpKind::Handshake)?;
+        conn.do_handshake(io)
     }
 
     /// `recv(buflen)`: up to `buflen` bytes; empty at EOF (close_notify, or a ragged EOF when
@@ -260,15 +240,15 @@ impl<S: Transport> SslSocket<S> {
         self.recv(len)
     }
 
-    /// `recv_into(buffer)`: decrypts into `buf`, returns the count (0 at EOF).
+    /// `recv_into(buffer)`: decrypts straight into `buf`, returns the count (0 at EOF).
     pub fn recv_into(&mut self, buf: &mut [u8]) -> Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        self.ensure_handshake()?;
-        let deadline = Deadline::start(self.mode);
-        match self.drive(OpKind::Read, &deadline, |obj| obj.read_into(buf)) {
-            Err(e) if e.kind() == ErrorKind::Eof && self.suppress_ragged_eofs => Ok(0),
+        let suppress = self.suppress_ragged_eofs;
+        let (conn, io) = self.parts(OpKind::Read)?;
+        match conn.read(io, buf) {
+            Err(e) if e.kind() == ErrorKind::Eof && suppress => Ok(0),
             other => other,
         }
     }
@@ -277,32 +257,33 @@ impl<S: Transport> SslSocket<S> {
     /// most one chunk and raises SSLWantWrite when the stream is full — then call `send`
     /// again with the same data, as OpenSSL requires.
     pub fn send(&mut self, data: &[u8]) -> Result<usize> {
-        let deadline = Deadline::start(self.mode);
+        self.check_open()?;
+        let nonblocking = self.wire.mode == Mode::NonBlocking;
+        let conn = self.obj.connection_mut();
+        let io = self.wire.begin(OpKind::Write);
         if let Some(n) = self.pending_write {
-            self.flush_out(OpKind::Write, &deadline)?;
+            io.push(conn)?;
             self.pending_write = None;
             return Ok(n);
         }
-        self.ensure_handshake()?;
+        if let Some(e) = conn.error() {
+            return Err(e.clone());
+        }
+        if !conn.is_handshake_done() {
+            conn.do_handshake(io)?;
+        }
         let mut off = 0;
         while off < data.len() {
             let end = data.len().min(off + WRITE_CHUNK);
-            let chunk = &data[off..end];
-            let mut accepted = None;
-            let r = self.drive(OpKind::Write, &deadline, |obj| {
-                let n = obj.write(chunk)?;
-                accepted = Some(n);
-                Ok(n)
-            });
-            match r {
-                Ok(n) => off += n,
-                Err(e) if e.kind() == ErrorKind::WantWrite && accepted.is_some() => {
-                    self.pending_write = accepted.map(|n| off + n);
-                    return Err(e);
+            let n = conn.write_plaintext(&data[off..end])?;
+            if let Err(e) = io.push(conn) {
+                if e.kind() == ErrorKind::WantWrite {
+                    self.pending_write = Some(off + n);
                 }
-                Err(e) => return Err(e),
+                return Err(e);
             }
-            if self.mode == Mode::NonBlocking {
+            off += n;
+            if nonblocking {
                 break;
             }
         }
@@ -314,7 +295,7 @@ impl<S: Transport> SslSocket<S> {
         self.send(data)
     }
 
-    /// `sendall(data)`: sends everything; a timeout bounds the whole call.
+    /// `sendall(data)`: sends everything.
     pub fn sendall(&mut self, data: &[u8]) -> Result<()> {
         let mut off = 0;
         while off < data.len() {
@@ -331,9 +312,14 @@ impl<S: Transport> SslSocket<S> {
     /// `unwrap()`: sends close_notify, waits for the peer's, and returns the plain stream.
     /// Every byte the peer sent after its close_notify is still unread on the stream.
     pub fn unwrap(mut self) -> std::result::Result<S, UnwrapError<S>> {
-        let deadline = Deadline::start(self.mode);
-        match self.drive(OpKind::Shutdown, &deadline, |obj| obj.unwrap()) {
-            Ok(()) => Ok(self.sock),
+        let r = self
+            .parts(OpKind::Shutdown)
+            .and_then(|(conn, io)| conn.shutdown(io));
+        match r {
+            Ok(()) => {
+                debug_assert_eq!(self.wire.unconsumed(), 0);
+                Ok(self.wire.sock)
+            }
             Err(error) => Err(UnwrapError {
                 error,
                 socket: self,
@@ -344,22 +330,19 @@ impl<S: Transport> SslSocket<S> {
     /// Sends close_notify without waiting for the peer's (what a server does before
     /// closing); [`unwrap`](Self::unwrap) does this and then waits.
     pub fn close_notify(&mut self) -> Result<()> {
-        let deadline = Deadline::start(self.mode);
-        self.flush_out(OpKind::Shutdown, &deadline)?;
-        let r = self.obj.unwrap();
-        self.take_outgoing();
-        self.flush_out(OpKind::Shutdown, &deadline)?;
-        match r {
-            Err(e) if e.kind() != ErrorKind::WantRead => Err(e),
-            _ => Ok(()),
+        let (conn, io) = self.parts(OpKind::Shutdown)?;
+        if let Some(e) = conn.error() {
+            return Err(e.clone());
         }
+        conn.send_close_notify();
+        io.push(conn)
     }
 
     /// `shutdown(how)`: shuts the stream down (no close_notify, as CPython); later TLS
     /// calls on this socket fail.
     pub fn shutdown(&mut self, how: Shutdown) -> Result<()> {
         self.shut = true;
-        self.sock.shutdown(how).map_err(|e| errors::os_error(&e))
+        self.wire.sock.shutdown(how).map_err(|e| errors::os_error(&e))
     }
 
     /// `close()`: closes the stream without a close_notify (the same as dropping).
@@ -368,26 +351,12 @@ impl<S: Transport> SslSocket<S> {
     /// `settimeout(t)`: `None` blocks, zero is non-blocking, otherwise each operation as a
     /// whole must finish within `t`.
     pub fn settimeout(&mut self, timeout: Option<Duration>) -> Result<()> {
-        let mode = Mode::from_timeout(timeout);
-        self.sock
-            .set_nonblocking(mode == Mode::NonBlocking)
-            .map_err(|e| errors::os_error(&e))?;
-        if let Mode::Timeout(_) = mode {
-            // Probe support now rather than at the first read.
-            self.sock
-                .set_read_timeout(timeout)
-                .map_err(|e| errors::os_error(&e))?;
-            self.applied = None;
-        } else {
-            self.apply_timeout(None)?;
-        }
-        self.mode = mode;
-        Ok(())
+        self.wire.set_mode(Mode::from_timeout(timeout))
     }
 
     /// `gettimeout()`.
     pub fn gettimeout(&self) -> Option<Duration> {
-        self.mode.timeout()
+        self.wire.mode.timeout()
     }
 
     /// `setblocking(flag)`: `settimeout(None)` or `settimeout(0)`.
@@ -400,23 +369,13 @@ impl<S: Transport> SslSocket<S> {
         self.suppress_ragged_eofs
     }
 
-    fn ensure_handshake(&mut self) -> Result<()> {
-        if self.obj.is_handshake_done() {
-            Ok(())
-        } else {
-            self.do_handshake()
-        }
+    /// The engine connection and the stream driver, with `op`'s clock started.
+    fn parts(&mut self, op: OpKind) -> Result<(&mut Connection, &mut Wire<S>)> {
+        self.check_open()?;
+        Ok((self.obj.connection_mut(), self.wire.begin(op)))
     }
 
-    /// The driver: calls `step` on the engine, moving ciphertext between the engine's BIOs
-    /// and the stream until it succeeds or fails for good. Every iteration either makes I/O
-    /// progress or returns; waits are bounded by `deadline` (or are non-blocking).
-    fn drive<T>(
-        &mut self,
-        op: OpKind,
-        deadline: &Deadline,
-        mut step: impl FnMut(&mut SslObject) -> Result<T>,
-    ) -> Result<T> {
+    fn check_open(&self) -> Result<()> {
         if self.shut {
             return Err(SslError::os(
                 "OSError",
@@ -424,136 +383,8 @@ impl<S: Transport> SslSocket<S> {
                 "the socket was shut down; TLS is no longer available on it",
             ));
         }
-        self.flush_out(op, deadline)?;
-        loop {
-            let r = step(&mut self.obj);
-            self.take_outgoing();
-            match r {
-                Ok(v) => {
-                    match self.flush_out(op, deadline) {
-                        // Decrypted data must not be lost: leftover ciphertext goes out with
-                        // the next call.
-                        Err(e) if e.kind() == ErrorKind::WantWrite && op == OpKind::Read => {}
-                        Err(e) => return Err(e),
-                        Ok(()) => {}
-                    }
-                    return Ok(v);
-                }
-                Err(e) if e.kind() == ErrorKind::WantRead => {
-                    self.flush_out(op, deadline)?;
-                    if self.eof_fed {
-                        return Err(SslError::unexpected_eof());
-                    }
-                    self.fill(op, deadline)?;
-                }
-                Err(e) if e.kind() == ErrorKind::WantWrite => self.flush_out(op, deadline)?,
-                Err(e) => {
-                    // Let the peer see our alert (best effort, within the same budget).
-                    let _ = self.flush_out(op, deadline);
-                    return Err(e);
-                }
-            }
-        }
-    }
-
-    /// Moves the engine's ciphertext into `wbuf`.
-    fn take_outgoing(&mut self) {
-        if self.outgoing.pending() == 0 {
-            return;
-        }
-        let data = self.outgoing.read(None);
-        if self.wpos == self.wbuf.len() {
-            self.wbuf = data;
-            self.wpos = 0;
-        } else {
-            self.wbuf.extend_from_slice(&data);
-        }
-    }
-
-    /// Writes all of `wbuf` to the stream.
-    fn flush_out(&mut self, op: OpKind, deadline: &Deadline) -> Result<()> {
-        while self.wpos < self.wbuf.len() {
-            self.wait_budget(op, Direction::Write, deadline)?;
-            match self.sock.write(&self.wbuf[self.wpos..]) {
-                Ok(0) => {
-                    return Err(errors::os_error(&io::Error::from(io::ErrorKind::WriteZero)))
-                }
-                Ok(n) => self.wpos += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if is_would_block(&e) => self.blocked(op, Direction::Write, deadline)?,
-                Err(e) => return Err(errors::os_error(&e)),
-            }
-        }
-        self.wbuf.clear();
-        self.wpos = 0;
         Ok(())
     }
-
-    /// Reads once from the stream (up to the end of the current TLS record) into the
-    /// engine's incoming BIO; EOF becomes the BIO's EOF.
-    fn fill(&mut self, op: OpKind, deadline: &Deadline) -> Result<()> {
-        loop {
-            self.wait_budget(op, Direction::Read, deadline)?;
-            match self.records.read_from(&mut self.sock, &mut self.rbuf) {
-                Ok(0) => {
-                    let _ = self.incoming.write_eof();
-                    self.eof_fed = true;
-                    return Ok(());
-                }
-                Ok(n) => {
-                    self.incoming.write(&self.rbuf[..n])?;
-                    return Ok(());
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if is_would_block(&e) => self.blocked(op, Direction::Read, deadline)?,
-                Err(e) => return Err(errors::os_error(&e)),
-            }
-        }
-    }
-
-    /// Before a wait: sets the stream's timeout to what is left of the budget.
-    fn wait_budget(&mut self, op: OpKind, dir: Direction, deadline: &Deadline) -> Result<()> {
-        if let Mode::Timeout(_) = self.mode {
-            match deadline.remaining() {
-                Ok(left) => self.apply_timeout(left)?,
-                Err(()) => return Err(timeout_error(op, dir)),
-            }
-        }
-        Ok(())
-    }
-
-    /// After the stream said "would block": non-blocking → SSLWant*; with a timeout →
-    /// TimeoutError once the budget is spent (otherwise wait again).
-    fn blocked(&mut self, op: OpKind, dir: Direction, deadline: &Deadline) -> Result<()> {
-        match self.mode {
-            Mode::Timeout(_) => match deadline.remaining() {
-                Ok(_) => Ok(()),
-                Err(()) => Err(timeout_error(op, dir)),
-            },
-            // A stream that is non-blocking by itself behaves as non-blocking mode.
-            Mode::NonBlocking | Mode::Blocking => Err(match dir {
-                Direction::Read => SslError::want_read(),
-                Direction::Write => SslError::want_write(),
-            }),
-        }
-    }
-
-    fn apply_timeout(&mut self, t: Option<Duration>) -> Result<()> {
-        if self.applied == Some(t) {
-            return Ok(());
-        }
-        let set = |s: &S| -> io::Result<()> {
-            s.set_read_timeout(t)?;
-            s.set_write_timeout(t)
-        };
-        set(&self.sock).map_err(|e| errors::os_error(&e))?;
-        self.applied = Some(t);
-        Ok(())
-    }
-}
-
-fn is_would_block(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 impl<S: Transport> Read for SslSocket<S> {
@@ -568,8 +399,7 @@ impl<S: Transport> Write for SslSocket<S> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let deadline = Deadline::start(self.mode);
-        self.flush_out(OpKind::Write, &deadline)
-            .map_err(errors::to_io_error)
+        let (conn, io) = self.parts(OpKind::Write).map_err(errors::to_io_error)?;
+        io.push(conn).map_err(errors::to_io_error)
     }
 }

@@ -1,5 +1,6 @@
 //! Constants with CPython 3.13's numeric values (`ssl.CERT_*`, `ssl.VERIFY_*`, `ssl.OP_*`,
-//! `ssl.PROTOCOL_*`, `ssl.TLSVersion`, `ssl.Purpose`).
+//! `ssl.PROTOCOL_*`, `ssl.TLSVersion`, `ssl.Purpose`, `ssl.AlertDescription`, `SSL_ERROR_*`,
+//! `HAS_*`, `OPENSSL_VERSION*`, `CHANNEL_BINDING_TYPES`). See [`constant_table`].
 
 /// `ssl.VerifyMode`: `CERT_NONE`, `CERT_OPTIONAL`, `CERT_REQUIRED`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -191,4 +192,378 @@ impl Purpose {
             Purpose::ClientAuth => "1.3.6.1.5.5.7.3.2",
         }
     }
+}
+
+/// `ssl.PROTOCOL_TLSv1` (deprecated; rustls has no TLS 1.0, so a context with it fails).
+pub const PROTOCOL_TLSV1: Protocol = Protocol::TlsV1;
+/// `ssl.PROTOCOL_TLSv1_1` (deprecated; rustls has no TLS 1.1, so a context with it fails).
+pub const PROTOCOL_TLSV1_1: Protocol = Protocol::TlsV1_1;
+/// `ssl.PROTOCOL_TLSv1_2` (deprecated; TLS 1.2 only).
+pub const PROTOCOL_TLSV1_2: Protocol = Protocol::TlsV1_2;
+
+impl Protocol {
+    /// CPython's name for this value (`"PROTOCOL_TLS_CLIENT"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Tls => "PROTOCOL_TLS",
+            Protocol::TlsV1 => "PROTOCOL_TLSv1",
+            Protocol::TlsV1_1 => "PROTOCOL_TLSv1_1",
+            Protocol::TlsV1_2 => "PROTOCOL_TLSv1_2",
+            Protocol::TlsClient => "PROTOCOL_TLS_CLIENT",
+            Protocol::TlsServer => "PROTOCOL_TLS_SERVER",
+        }
+    }
+
+    /// The `Protocol` with CPython numeric value `value`, if any.
+    pub fn from_value(value: i64) -> Option<Protocol> {
+        Some(match value {
+            2 => Protocol::Tls,
+            3 => Protocol::TlsV1,
+            4 => Protocol::TlsV1_1,
+            5 => Protocol::TlsV1_2,
+            16 => Protocol::TlsClient,
+            17 => Protocol::TlsServer,
+            _ => return None,
+        })
+    }
+}
+
+impl TlsVersion {
+    /// The member name in `ssl.TLSVersion` (`"TLSv1_3"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsVersion::MinimumSupported => "MINIMUM_SUPPORTED",
+            TlsVersion::MaximumSupported => "MAXIMUM_SUPPORTED",
+            TlsVersion::SslV3 => "SSLv3",
+            TlsVersion::TlsV1 => "TLSv1",
+            TlsVersion::TlsV1_1 => "TLSv1_1",
+            TlsVersion::TlsV1_2 => "TLSv1_2",
+            TlsVersion::TlsV1_3 => "TLSv1_3",
+        }
+    }
+
+    /// The `TlsVersion` with CPython numeric value `value`, if any.
+    pub fn from_value(value: i64) -> Option<TlsVersion> {
+        Some(match value {
+            -2 => TlsVersion::MinimumSupported,
+            -1 => TlsVersion::MaximumSupported,
+            0x300 => TlsVersion::SslV3,
+            0x301 => TlsVersion::TlsV1,
+            0x302 => TlsVersion::TlsV1_1,
+            0x303 => TlsVersion::TlsV1_2,
+            0x304 => TlsVersion::TlsV1_3,
+            _ => return None,
+        })
+    }
+}
+
+macro_rules! alert_descriptions {
+    ($($variant:ident = $value:literal => $const_name:ident, $py:literal;)*) => {
+        /// `ssl.AlertDescription`: TLS alert codes (RFC 8446 §6) with CPython's names.
+        ///
+        /// ```
+        /// use pyssl::{AlertDescription, ALERT_DESCRIPTION_UNRECOGNIZED_NAME};
+        /// assert_eq!(ALERT_DESCRIPTION_UNRECOGNIZED_NAME as u8, 112);
+        /// assert_eq!(AlertDescription::from_code(112), Some(AlertDescription::UnrecognizedName));
+        /// assert_eq!(AlertDescription::UnrecognizedName.name(), "ALERT_DESCRIPTION_UNRECOGNIZED_NAME");
+        /// ```
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum AlertDescription {
+            $(
+                #[doc = concat!("`ssl.", $py, "` (", stringify!($value), ").")]
+                $variant = $value,
+            )*
+        }
+
+        $(
+            #[doc = concat!("`ssl.", $py, "`.")]
+            pub const $const_name: AlertDescription = AlertDescription::$variant;
+        )*
+
+        impl AlertDescription {
+            /// Every member, in ascending code order.
+            pub const ALL: &'static [AlertDescription] = &[$(AlertDescription::$variant),*];
+
+            /// CPython's constant name (`"ALERT_DESCRIPTION_HANDSHAKE_FAILURE"`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(AlertDescription::$variant => $py,)*
+                }
+            }
+
+            /// The member for a TLS alert code, if CPython names it.
+            pub fn from_code(code: u8) -> Option<AlertDescription> {
+                match code {
+                    $($value => Some(AlertDescription::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+alert_descriptions! {
+    CloseNotify = 0 => ALERT_DESCRIPTION_CLOSE_NOTIFY, "ALERT_DESCRIPTION_CLOSE_NOTIFY";
+    UnexpectedMessage = 10 => ALERT_DESCRIPTION_UNEXPECTED_MESSAGE, "ALERT_DESCRIPTION_UNEXPECTED_MESSAGE";
+    BadRecordMac = 20 => ALERT_DESCRIPTION_BAD_RECORD_MAC, "ALERT_DESCRIPTION_BAD_RECORD_MAC";
+    RecordOverflow = 22 => ALERT_DESCRIPTION_RECORD_OVERFLOW, "ALERT_DESCRIPTION_RECORD_OVERFLOW";
+    DecompressionFailure = 30 => ALERT_DESCRIPTION_DECOMPRESSION_FAILURE, "ALERT_DESCRIPTION_DECOMPRESSION_FAILURE";
+    HandshakeFailure = 40 => ALERT_DESCRIPTION_HANDSHAKE_FAILURE, "ALERT_DESCRIPTION_HANDSHAKE_FAILURE";
+    BadCertificate = 42 => ALERT_DESCRIPTION_BAD_CERTIFICATE, "ALERT_DESCRIPTION_BAD_CERTIFICATE";
+    UnsupportedCertificate = 43 => ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE, "ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE";
+    CertificateRevoked = 44 => ALERT_DESCRIPTION_CERTIFICATE_REVOKED, "ALERT_DESCRIPTION_CERTIFICATE_REVOKED";
+    CertificateExpired = 45 => ALERT_DESCRIPTION_CERTIFICATE_EXPIRED, "ALERT_DESCRIPTION_CERTIFICATE_EXPIRED";
+    CertificateUnknown = 46 => ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN, "ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN";
+    IllegalParameter = 47 => ALERT_DESCRIPTION_ILLEGAL_PARAMETER, "ALERT_DESCRIPTION_ILLEGAL_PARAMETER";
+    UnknownCa = 48 => ALERT_DESCRIPTION_UNKNOWN_CA, "ALERT_DESCRIPTION_UNKNOWN_CA";
+    AccessDenied = 49 => ALERT_DESCRIPTION_ACCESS_DENIED, "ALERT_DESCRIPTION_ACCESS_DENIED";
+    DecodeError = 50 => ALERT_DESCRIPTION_DECODE_ERROR, "ALERT_DESCRIPTION_DECODE_ERROR";
+    DecryptError = 51 => ALERT_DESCRIPTION_DECRYPT_ERROR, "ALERT_DESCRIPTION_DECRYPT_ERROR";
+    ProtocolVersion = 70 => ALERT_DESCRIPTION_PROTOCOL_VERSION, "ALERT_DESCRIPTION_PROTOCOL_VERSION";
+    InsufficientSecurity = 71 => ALERT_DESCRIPTION_INSUFFICIENT_SECURITY, "ALERT_DESCRIPTION_INSUFFICIENT_SECURITY";
+    InternalError = 80 => ALERT_DESCRIPTION_INTERNAL_ERROR, "ALERT_DESCRIPTION_INTERNAL_ERROR";
+    UserCancelled = 90 => ALERT_DESCRIPTION_USER_CANCELLED, "ALERT_DESCRIPTION_USER_CANCELLED";
+    NoRenegotiation = 100 => ALERT_DESCRIPTION_NO_RENEGOTIATION, "ALERT_DESCRIPTION_NO_RENEGOTIATION";
+    UnsupportedExtension = 110 => ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION, "ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION";
+    CertificateUnobtainable = 111 => ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE, "ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE";
+    UnrecognizedName = 112 => ALERT_DESCRIPTION_UNRECOGNIZED_NAME, "ALERT_DESCRIPTION_UNRECOGNIZED_NAME";
+    BadCertificateStatusResponse = 113 => ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE, "ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE";
+    BadCertificateHashValue = 114 => ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE, "ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE";
+    UnknownPskIdentity = 115 => ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY, "ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY";
+}
+
+impl From<AlertDescription> for rustls::AlertDescription {
+    fn from(a: AlertDescription) -> Self {
+        rustls::AlertDescription::from(a as u8)
+    }
+}
+
+/// `ssl.SSLErrorNumber.SSL_ERROR_SSL` (the `errno` of a plain `SSLError`).
+pub const SSL_ERROR_SSL: i32 = 1;
+/// `ssl.SSL_ERROR_WANT_READ`.
+pub const SSL_ERROR_WANT_READ: i32 = 2;
+/// `ssl.SSL_ERROR_WANT_WRITE`.
+pub const SSL_ERROR_WANT_WRITE: i32 = 3;
+/// `ssl.SSL_ERROR_WANT_X509_LOOKUP` (never produced by pyssl).
+pub const SSL_ERROR_WANT_X509_LOOKUP: i32 = 4;
+/// `ssl.SSL_ERROR_SYSCALL`.
+pub const SSL_ERROR_SYSCALL: i32 = 5;
+/// `ssl.SSL_ERROR_ZERO_RETURN`.
+pub const SSL_ERROR_ZERO_RETURN: i32 = 6;
+/// `ssl.SSL_ERROR_WANT_CONNECT` (never produced by pyssl).
+pub const SSL_ERROR_WANT_CONNECT: i32 = 7;
+/// `ssl.SSL_ERROR_EOF`.
+pub const SSL_ERROR_EOF: i32 = 8;
+/// `ssl.SSL_ERROR_INVALID_ERROR_CODE`.
+pub const SSL_ERROR_INVALID_ERROR_CODE: i32 = 10;
+
+/// `ssl.HAS_SNI`: server name indication is supported.
+pub const HAS_SNI: bool = true;
+/// `ssl.HAS_ALPN`: ALPN is supported.
+pub const HAS_ALPN: bool = true;
+/// `ssl.HAS_ECDH`: ECDHE key exchange is supported (X25519, P-256, P-384).
+pub const HAS_ECDH: bool = true;
+/// `ssl.HAS_NPN`: false — rustls does not implement NPN.
+pub const HAS_NPN: bool = false;
+/// `ssl.HAS_NEVER_CHECK_COMMON_NAME`: `hostname_checks_common_name` is settable.
+pub const HAS_NEVER_CHECK_COMMON_NAME: bool = true;
+/// `ssl.HAS_SSLv2`: false.
+pub const HAS_SSLV2: bool = false;
+/// `ssl.HAS_SSLv3`: false — rustls does not implement SSL 3.0.
+pub const HAS_SSLV3: bool = false;
+/// `ssl.HAS_TLSv1`: false — rustls does not implement TLS 1.0.
+pub const HAS_TLSV1: bool = false;
+/// `ssl.HAS_TLSv1_1`: false — rustls does not implement TLS 1.1.
+pub const HAS_TLSV1_1: bool = false;
+/// `ssl.HAS_TLSv1_2`: true.
+pub const HAS_TLSV1_2: bool = true;
+/// `ssl.HAS_TLSv1_3`: true.
+pub const HAS_TLSV1_3: bool = true;
+/// `ssl.HAS_PSK`: false — rustls has no external-PSK (TLS-PSK) API.
+pub const HAS_PSK: bool = false;
+/// Post-handshake client authentication: false — rustls does not implement it
+/// (`post_handshake_auth` is settable but has no effect). CPython has no `HAS_PHA`;
+/// this flag records the truth for pyssl users.
+pub const HAS_PHA: bool = false;
+
+/// `ssl.OPENSSL_VERSION`: names the TLS stack actually in use.
+///
+/// ```
+/// assert!(pyssl::OPENSSL_VERSION.starts_with("pyssl "));
+/// assert!(pyssl::OPENSSL_VERSION.contains("rustls 0.23"));
+/// ```
+pub const OPENSSL_VERSION: &str =
+    concat!("pyssl ", env!("CARGO_PKG_VERSION"), " (rustls 0.23, ring)");
+
+const fn parse_version_part(s: &str) -> u64 {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut n = 0u64;
+    while i < b.len() {
+        if b[i] < b'0' || b[i] > b'9' {
+            break;
+        }
+        n = n * 10 + (b[i] - b'0') as u64;
+        i += 1;
+    }
+    n
+}
+
+const VERSION_MAJOR: u64 = parse_version_part(env!("CARGO_PKG_VERSION_MAJOR"));
+const VERSION_MINOR: u64 = parse_version_part(env!("CARGO_PKG_VERSION_MINOR"));
+const VERSION_PATCH: u64 = parse_version_part(env!("CARGO_PKG_VERSION_PATCH"));
+
+/// `ssl.OPENSSL_VERSION_NUMBER`: pyssl's own version in OpenSSL 3's `0xMNN00PP0` layout
+/// (major, minor, patch; status 0 = release). For pyssl 0.1.0 this is `0x00100000`.
+pub const OPENSSL_VERSION_NUMBER: u64 =
+    (VERSION_MAJOR << 28) | (VERSION_MINOR << 20) | (VERSION_PATCH << 4);
+
+/// `ssl.OPENSSL_VERSION_INFO`: `(major, minor, fix, patch, status)` decoded from
+/// [`OPENSSL_VERSION_NUMBER`] the way CPython decodes it.
+pub const OPENSSL_VERSION_INFO: (u32, u32, u32, u32, u32) = (
+    (OPENSSL_VERSION_NUMBER >> 28) as u32,
+    ((OPENSSL_VERSION_NUMBER >> 20) & 0xff) as u32,
+    ((OPENSSL_VERSION_NUMBER >> 12) & 0xff) as u32,
+    ((OPENSSL_VERSION_NUMBER >> 4) & 0xff) as u32,
+    (OPENSSL_VERSION_NUMBER & 0xf) as u32,
+);
+
+/// `ssl.CHANNEL_BINDING_TYPES`: `tls-unique` (RFC 5929; TLS 1.2 only) and `tls-exporter`
+/// (RFC 9266).
+pub const CHANNEL_BINDING_TYPES: &[&str] = &["tls-unique", "tls-exporter"];
+
+/// `ssl._DEFAULT_CIPHERS`: the cipher string every new context starts with (CPython 3.13's
+/// default). Over rustls' TLS 1.2 suites it selects the ECDHE AES-GCM and ChaCha20 suites.
+pub const DEFAULT_CIPHERS: &str =
+    "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM";
+
+/// Every numeric constant of Python's `ssl` module that pyssl defines, by its Python name,
+/// with CPython 3.13's value: `ALERT_DESCRIPTION_*`, `SSL_ERROR_*`, `OP_*`, `PROTOCOL_*`,
+/// `CERT_*`, `VERIFY_*`, and the `TLSVersion` members as `"TLSVersion.NAME"`.
+///
+/// ```
+/// let t = pyssl::constant_table();
+/// assert!(t.contains(&("OP_NO_TICKET", 0x4000)));
+/// assert!(t.contains(&("TLSVersion.TLSv1_3", 0x304)));
+/// ```
+pub fn constant_table() -> &'static [(&'static str, i64)] {
+    static TABLE: std::sync::OnceLock<Vec<(&'static str, i64)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(&'static str, i64)> = Vec::new();
+        for a in AlertDescription::ALL {
+            t.push((a.name(), *a as i64));
+        }
+        let errors: [(&'static str, i32); 9] = [
+            ("SSL_ERROR_SSL", SSL_ERROR_SSL),
+            ("SSL_ERROR_WANT_READ", SSL_ERROR_WANT_READ),
+            ("SSL_ERROR_WANT_WRITE", SSL_ERROR_WANT_WRITE),
+            ("SSL_ERROR_WANT_X509_LOOKUP", SSL_ERROR_WANT_X509_LOOKUP),
+            ("SSL_ERROR_SYSCALL", SSL_ERROR_SYSCALL),
+            ("SSL_ERROR_ZERO_RETURN", SSL_ERROR_ZERO_RETURN),
+            ("SSL_ERROR_WANT_CONNECT", SSL_ERROR_WANT_CONNECT),
+            ("SSL_ERROR_EOF", SSL_ERROR_EOF),
+            ("SSL_ERROR_INVALID_ERROR_CODE", SSL_ERROR_INVALID_ERROR_CODE),
+        ];
+        t.extend(errors.iter().map(|&(n, v)| (n, v as i64)));
+        let options: [(&'static str, Options); 17] = [
+            ("OP_ALL", OP_ALL),
+            ("OP_NO_SSLv2", OP_NO_SSLV2),
+            ("OP_NO_SSLv3", OP_NO_SSLV3),
+            ("OP_NO_TLSv1", OP_NO_TLSV1),
+            ("OP_NO_TLSv1_1", OP_NO_TLSV1_1),
+            ("OP_NO_TLSv1_2", OP_NO_TLSV1_2),
+            ("OP_NO_TLSv1_3", OP_NO_TLSV1_3),
+            ("OP_NO_TICKET", OP_NO_TICKET),
+            ("OP_CIPHER_SERVER_PREFERENCE", OP_CIPHER_SERVER_PREFERENCE),
+            ("OP_SINGLE_DH_USE", OP_SINGLE_DH_USE),
+            ("OP_SINGLE_ECDH_USE", OP_SINGLE_ECDH_USE),
+            ("OP_NO_COMPRESSION", OP_NO_COMPRESSION),
+            ("OP_NO_RENEGOTIATION", OP_NO_RENEGOTIATION),
+            ("OP_ENABLE_MIDDLEBOX_COMPAT", OP_ENABLE_MIDDLEBOX_COMPAT),
+            ("OP_IGNORE_UNEXPECTED_EOF", OP_IGNORE_UNEXPECTED_EOF),
+            ("OP_LEGACY_SERVER_CONNECT", OP_LEGACY_SERVER_CONNECT),
+            ("OP_ENABLE_KTLS", OP_ENABLE_KTLS),
+        ];
+        t.extend(options.iter().map(|&(n, o)| (n, o.0 as i64)));
+        t.push(("PROTOCOL_SSLv23", PROTOCOL_SSLV23 as i64));
+        for p in [
+            Protocol::Tls,
+            Protocol::TlsV1,
+            Protocol::TlsV1_1,
+            Protocol::TlsV1_2,
+            Protocol::TlsClient,
+            Protocol::TlsServer,
+        ] {
+            t.push((p.name(), p as i64));
+        }
+        t.push(("CERT_NONE", CERT_NONE as i64));
+        t.push(("CERT_OPTIONAL", CERT_OPTIONAL as i64));
+        t.push(("CERT_REQUIRED", CERT_REQUIRED as i64));
+        let flags: [(&'static str, VerifyFlags); 7] = [
+            ("VERIFY_DEFAULT", VERIFY_DEFAULT),
+            ("VERIFY_CRL_CHECK_LEAF", VERIFY_CRL_CHECK_LEAF),
+            ("VERIFY_CRL_CHECK_CHAIN", VERIFY_CRL_CHECK_CHAIN),
+            ("VERIFY_X509_STRICT", VERIFY_X509_STRICT),
+            ("VERIFY_ALLOW_PROXY_CERTS", VERIFY_ALLOW_PROXY_CERTS),
+            ("VERIFY_X509_TRUSTED_FIRST", VERIFY_X509_TRUSTED_FIRST),
+            ("VERIFY_X509_PARTIAL_CHAIN", VERIFY_X509_PARTIAL_CHAIN),
+        ];
+        t.extend(flags.iter().map(|&(n, f)| (n, f.0 as i64)));
+        for v in [
+            TlsVersion::MinimumSupported,
+            TlsVersion::SslV3,
+            TlsVersion::TlsV1,
+            TlsVersion::TlsV1_1,
+            TlsVersion::TlsV1_2,
+            TlsVersion::TlsV1_3,
+            TlsVersion::MaximumSupported,
+        ] {
+            let name: &'static str = match v {
+                TlsVersion::MinimumSupported => "TLSVersion.MINIMUM_SUPPORTED",
+                TlsVersion::MaximumSupported => "TLSVersion.MAXIMUM_SUPPORTED",
+                TlsVersion::SslV3 => "TLSVersion.SSLv3",
+                TlsVersion::TlsV1 => "TLSVersion.TLSv1",
+                TlsVersion::TlsV1_1 => "TLSVersion.TLSv1_1",
+                TlsVersion::TlsV1_2 => "TLSVersion.TLSv1_2",
+                TlsVersion::TlsV1_3 => "TLSVersion.TLSv1_3",
+            };
+            t.push((name, v as i64));
+        }
+        t
+    })
+}
+
+/// The `HAS_*` flags by Python name. Unlike [`constant_table`] these are pyssl's truthful
+/// answers, which differ from an OpenSSL build (`HAS_TLSv1`, `HAS_PSK` are false here).
+/// `HAS_PHA` is pyssl-only.
+pub fn has_table() -> &'static [(&'static str, bool)] {
+    &[
+        ("HAS_SNI", HAS_SNI),
+        ("HAS_ALPN", HAS_ALPN),
+        ("HAS_ECDH", HAS_ECDH),
+        ("HAS_NPN", HAS_NPN),
+        ("HAS_NEVER_CHECK_COMMON_NAME", HAS_NEVER_CHECK_COMMON_NAME),
+        ("HAS_SSLv2", HAS_SSLV2),
+        ("HAS_SSLv3", HAS_SSLV3),
+        ("HAS_TLSv1", HAS_TLSV1),
+        ("HAS_TLSv1_1", HAS_TLSV1_1),
+        ("HAS_TLSv1_2", HAS_TLSV1_2),
+        ("HAS_TLSv1_3", HAS_TLSV1_3),
+        ("HAS_PSK", HAS_PSK),
+        ("HAS_PHA", HAS_PHA),
+    ]
+}
+
+/// Looks a numeric constant up by its Python name (see [`constant_table`]).
+///
+/// ```
+/// assert_eq!(pyssl::constants::lookup("PROTOCOL_TLS_CLIENT"), Some(16));
+/// assert_eq!(pyssl::constants::lookup("NOPE"), None);
+/// ```
+pub fn lookup(name: &str) -> Option<i64> {
+    constant_table()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|&(_, v)| v)
 }

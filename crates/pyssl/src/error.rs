@@ -77,7 +77,11 @@ impl ErrorKind {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SslError {
+pub struct SslError(Box<Repr>);
+
+/// The fields of an [`SslError`] (boxed: errors stay one pointer wide).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Repr {
     kind: ErrorKind,
     errno: Option<i32>,
     library: Option<String>,
@@ -91,7 +95,7 @@ pub struct SslError {
 impl SslError {
     /// A general constructor.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        SslError {
+        SslError(Box::new(Repr {
             kind,
             errno: default_errno(kind),
             library: None,
@@ -100,7 +104,7 @@ impl SslError {
             verify_code: None,
             verify_message: None,
             python_class: None,
-        }
+        }))
     }
 
     /// An `SSLError` (or subclass given by `kind`) with OpenSSL `library` and `reason`;
@@ -120,9 +124,9 @@ impl SslError {
             "SSL",
             "CERTIFICATE_VERIFY_FAILED",
         );
-        e.message = format!("certificate verify failed: {verify_message}");
-        e.verify_code = Some(verify_code);
-        e.verify_message = Some(verify_message);
+        e.0.message = format!("certificate verify failed: {verify_message}");
+        e.0.verify_code = Some(verify_code);
+        e.0.verify_message = Some(verify_message);
         e
     }
 
@@ -172,68 +176,74 @@ impl SslError {
     /// An `OSError` subclass (`python_class`, e.g. `"FileNotFoundError"`, `"TimeoutError"`).
     pub fn os(python_class: &'static str, errno: Option<i32>, message: impl Into<String>) -> Self {
         let mut e = SslError::new(ErrorKind::Os, message);
-        e.errno = errno;
-        e.python_class = Some(python_class);
+        e.0.errno = errno;
+        e.0.python_class = Some(python_class);
         e
     }
 
     /// Sets the OpenSSL library name.
     pub fn with_library(mut self, library: &str) -> Self {
-        self.library = Some(library.to_owned());
+        self.0.library = Some(library.to_owned());
         self
     }
 
     /// Sets the OpenSSL reason name.
     pub fn with_reason(mut self, reason: &str) -> Self {
-        self.reason = Some(reason.to_owned());
+        self.0.reason = Some(reason.to_owned());
+        self
+    }
+
+    /// Sets CPython's `errno` attribute (OpenSSL's packed error code for some errors).
+    pub fn with_errno(mut self, errno: i32) -> Self {
+        self.0.errno = Some(errno);
         self
     }
 
     /// Replaces the message.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = message.into();
+        self.0.message = message.into();
         self
     }
 
     /// Which Python class this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The Python class name (`"SSLEOFError"`, `"FileNotFoundError"`, ...).
     pub fn python_class(&self) -> &'static str {
-        self.python_class.unwrap_or(self.kind.python_name())
+        self.0.python_class.unwrap_or(self.0.kind.python_name())
     }
 
     /// CPython's `errno` attribute: an `SSL_ERROR_*` code for SSL errors, an OS errno
     /// for OS errors.
     pub fn errno(&self) -> Option<i32> {
-        self.errno
+        self.0.errno
     }
 
     /// OpenSSL library name (`"SSL"`, `"PEM"`, `"X509"`), if any.
     pub fn library(&self) -> Option<&str> {
-        self.library.as_deref()
+        self.0.library.as_deref()
     }
 
     /// OpenSSL reason name (`"CERTIFICATE_VERIFY_FAILED"`), if any.
     pub fn reason(&self) -> Option<&str> {
-        self.reason.as_deref()
+        self.0.reason.as_deref()
     }
 
     /// The message without the `[LIB: REASON]` prefix.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// OpenSSL `X509_V_ERR_*` code for certificate verification errors.
     pub fn verify_code(&self) -> Option<i64> {
-        self.verify_code
+        self.0.verify_code
     }
 
     /// OpenSSL's verify message (`"self-signed certificate"`), for verification errors.
     pub fn verify_message(&self) -> Option<&str> {
-        self.verify_message.as_deref()
+        self.0.verify_message.as_deref()
     }
 }
 
@@ -263,10 +273,10 @@ mod crate_consts {
 
 impl fmt::Display for SslError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.library, &self.reason) {
-            (Some(lib), Some(reason)) => write!(f, "[{lib}: {reason}] {}", self.message),
-            (Some(lib), None) => write!(f, "[{lib}] {}", self.message),
-            _ => f.write_str(&self.message),
+        match (&self.0.library, &self.0.reason) {
+            (Some(lib), Some(reason)) => write!(f, "[{lib}: {reason}] {}", self.0.message),
+            (Some(lib), None) => write!(f, "[{lib}] {}", self.0.message),
+            _ => f.write_str(&self.0.message),
         }
     }
 }
@@ -282,13 +292,13 @@ impl From<pyssl_cert::CertError> for SslError {
             _ => ErrorKind::Os,
         };
         let mut out = SslError::new(kind, e.message);
-        out.library = e.library;
-        out.reason = e.reason;
+        out.0.library = e.library;
+        out.0.reason = e.reason;
         if kind == ErrorKind::Os {
-            out.errno = e.errno;
-            out.python_class = Some(e.python_class);
+            out.0.errno = e.errno;
+            out.0.python_class = Some(e.python_class);
         } else if kind != ErrorKind::Ssl {
-            out.python_class = Some(e.python_class);
+            out.0.python_class = Some(e.python_class);
         }
         out
     }
@@ -299,6 +309,9 @@ impl From<std::io::Error> for SslError {
         SslError::from(pyssl_cert::CertError::io(&e))
     }
 }
+
+pub(crate) mod map;
+pub(crate) use map::from_rustls;
 
 /// Result type of pyssl.
 pub type Result<T, E = SslError> = std::result::Result<T, E>;

@@ -4,14 +4,31 @@
 //! `SSLSession`, `getpeercert()` dicts — in pure Rust, with rustls and ring underneath.
 #![forbid(unsafe_code)]
 
+pub mod ciphers;
 pub mod constants;
 mod error;
+mod verifier;
 #[cfg(feature = "sockets")]
 pub mod socket;
 
+mod bio;
+mod context;
+pub mod engine;
+mod keys;
+mod object;
+mod session;
+mod trust_glue;
+
+pub use bio::MemoryBio;
 pub use constants::*;
+pub use context::{create_default_context, SslContext, WrapOptions};
 pub use error::{ErrorKind, Result, SslError};
+pub use keys::Password;
+pub use object::SslObject;
 pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
+pub use session::SslSession;
+pub use trust_glue::{CaData, StoreStats};
+pub use verifier::{verify_chain, VerifyFailure};
 #[cfg(feature = "sockets")]
 pub use socket::{SocketOptions, SslListener, SslSocket, UnwrapError};

@@ -1,0 +1,129 @@
+//! [`MemoryBio`]: CPython's `ssl.MemoryBIO`, a byte queue shared by the user and an
+//! [`SslObject`](crate::SslObject).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::{ErrorKind, Result, SslError};
+
+/// A memory buffer for TLS bytes, like `ssl.MemoryBIO`.
+///
+/// Cheap to clone: clones share one buffer, so the user keeps a handle while the
+/// [`SslObject`](crate::SslObject) holds another.
+///
+/// ```
+/// use pyssl::MemoryBio;
+/// let bio = MemoryBio::new();
+/// bio.write(b"hello").unwrap();
+/// assert_eq!(bio.pending(), 5);
+/// assert_eq!(bio.read(Some(2)), b"he");
+/// bio.write_eof();
+/// assert!(!bio.eof()); // not at EOF until drained
+/// assert_eq!(bio.read(None), b"llo");
+/// assert!(bio.eof());
+/// assert!(bio.write(b"x").is_err());
+/// ```
+#[derive(Clone, Default)]
+pub struct MemoryBio {
+    inner: Arc<Mutex<BioState>>,
+}
+
+#[derive(Default)]
+pub(crate) struct BioState {
+    /// Bytes; the unread ones are `buf[start..]`.
+    buf: Vec<u8>,
+    start: usize,
+    pub(crate) eof_written: bool,
+}
+
+impl BioState {
+    /// The unread bytes.
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    /// Drops `n` unread bytes from the front.
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.start += n;
+        debug_assert!(self.start <= self.buf.len());
+        if self.start == self.buf.len() {
+            self.buf.clear();
+            self.start = 0;
+        } else if self.start > 64 * 1024 && self.start * 2 > self.buf.len() {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+    }
+
+    /// The buffer to append to (used by `write_tls`, which writes straight into it).
+    pub(crate) fn append_buf(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    fn len(&self) -> usize {
+        self.buf.len() - self.start
+    }
+}
+
+impl std::fmt::Debug for MemoryBio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let st = self.lock();
+        f.debug_struct("MemoryBio")
+            .field("pending", &st.len())
+            .field("eof_written", &st.eof_written)
+            .finish()
+    }
+}
+
+impl MemoryBio {
+    /// A new, empty buffer.
+    pub fn new() -> MemoryBio {
+        MemoryBio::default()
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, BioState> {
+        // A poisoned lock only means another thread panicked mid-operation; the queue
+        // itself is always in a consistent state.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Number of bytes waiting to be read (`MemoryBIO.pending`).
+    pub fn pending(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether `write_eof()` was called and every byte has been read (`MemoryBIO.eof`).
+    pub fn eof(&self) -> bool {
+        let st = self.lock();
+        st.eof_written && st.len() == 0
+    }
+
+    /// Reads up to `n` bytes (all of them when `None`), like `MemoryBIO.read(n=-1)`.
+    pub fn read(&self, n: Option<usize>) -> Vec<u8> {
+        let mut st = self.lock();
+        let n = n.unwrap_or(usize::MAX).min(st.len());
+        let out = st.data()[..n].to_vec();
+        st.consume(n);
+        out
+    }
+
+    /// Appends bytes; returns how many were written (all of them).
+    ///
+    /// After [`write_eof`](Self::write_eof) this fails with CPython's
+    /// `SSLError('cannot write() after write_eof()')`.
+    pub fn write(&self, data: &[u8]) -> Result<usize> {
+        let mut st = self.lock();
+        if st.eof_written {
+            return Err(SslError::new(
+                ErrorKind::Ssl,
+                "cannot write() after write_eof()",
+            ));
+        }
+        st.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    /// Marks the end of the stream: no more writes; `eof()` becomes true once drained.
+    pub fn write_eof(&self) {
+        self.lock().eof_written = true;
+    }
+}

@@ -1,0 +1,282 @@
+//! OpenSSL cipher strings over the suites rustls implements: [`parse_cipher_list`] (what
+//! `SSLContext.set_ciphers` does), [`CipherInfo`] (one `get_ciphers()` dict) and name mapping.
+//!
+//! The parser runs OpenSSL 3.0's rule engine over OpenSSL's whole TLS ≤ 1.2 cipher table, so
+//! a string is accepted, rejected and ordered exactly as CPython (with OpenSSL 3.0) does; the
+//! result is then filtered to the six TLS 1.2 suites rustls' ring provider has. TLS 1.3
+//! suites are not affected by cipher strings (as in CPython) and always come first.
+//!
+//! ```
+//! use pyssl::ciphers::parse_cipher_list;
+//! let list = parse_cipher_list("ECDHE+AESGCM:!ECDSA").unwrap();
+//! let names: Vec<&str> = list.to_dicts().iter().map(|d| d.name).collect();
+//! assert_eq!(names, [
+//!     "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+//!     "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256",
+//! ]);
+//! let err = parse_cipher_list("!ALL").unwrap_err();
+//! assert_eq!(err.to_string(), "No cipher can be selected.");
+//! ```
+// `SslError` is the crate-wide error type; its size is the error module's concern.
+#![allow(clippy::result_large_err)]
+
+mod parser;
+mod suites;
+mod table;
+
+use crate::{ErrorKind, Result, SslError};
+use rustls::SupportedCipherSuite;
+
+/// An ordered cipher suite selection, the result of a cipher string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CipherList {
+    suites: Vec<SupportedCipherSuite>,
+    security_level: Option<u8>,
+}
+
+impl CipherList {
+    /// All selected suites in preference order: TLS 1.3 first (OpenSSL's order), then the
+    /// TLS 1.2 suites the string selected (may be none when the string selected only TLS 1.2
+    /// ciphers rustls lacks; CPython accepts such strings too).
+    pub fn suites(&self) -> &[SupportedCipherSuite] {
+        &self.suites
+    }
+
+    /// The TLS 1.2 part of [`suites`](Self::suites).
+    pub fn tls12_suites(&self) -> impl Iterator<Item = SupportedCipherSuite> + '_ {
+        self.suites
+            .iter()
+            .copied()
+            .filter(|s| s.version() == &rustls::version::TLS12)
+    }
+
+    /// The security level an `@SECLEVEL=n` in the string set (the context's
+    /// `security_level` becomes `n`), or `None`.
+    pub fn security_level(&self) -> Option<u8> {
+        self.security_level
+    }
+
+    /// CPython's `get_ciphers()` for this list.
+    pub fn to_dicts(&self) -> Vec<CipherInfo> {
+        self.suites.iter().map(|&s| cipher_info(s)).collect()
+    }
+}
+
+impl Default for CipherList {
+    /// The list CPython 3.13 contexts start with ([`crate::DEFAULT_CIPHERS`]).
+    fn default() -> Self {
+        parse_cipher_list(crate::DEFAULT_CIPHERS).expect("default cipher string is valid")
+    }
+}
+
+/// Parses an OpenSSL cipher string like `SSLContext.set_ciphers`.
+///
+/// Errors with CPython's `SSLError("No cipher can be selected.")` when the string is
+/// malformed or selects no TLS ≤ 1.2 cipher at all (OpenSSL's rule). Never panics.
+pub fn parse_cipher_list(s: &str) -> Result<CipherList> {
+    let selection = parser::select(s).map_err(|_| no_cipher_error())?;
+    let mut suites: Vec<SupportedCipherSuite> = suites::TLS13.iter().map(|i| i.suite).collect();
+    for &i in &selection.active {
+        let name = table::OPENSSL_CIPHERS[i].name;
+        if let Some(info) = suites::TLS12.iter().find(|x| x.openssl == name) {
+            suites.push(info.suite);
+        }
+    }
+    Ok(CipherList {
+        suites,
+        security_level: selection.security_level,
+    })
+}
+
+fn no_cipher_error() -> SslError {
+    SslError::new(ErrorKind::Ssl, "No cipher can be selected.")
+}
+
+/// The OpenSSL cipher names (TLS ≤ 1.2 only, rustls or not) a string selects, in order:
+/// the unfiltered result of the rule engine. For differential testing against OpenSSL.
+#[doc(hidden)]
+pub fn openssl_selection(s: &str) -> Result<Vec<&'static str>> {
+    let selection = parser::select(s).map_err(|_| no_cipher_error())?;
+    Ok(selection
+        .active
+        .iter()
+        .map(|&i| table::OPENSSL_CIPHERS[i].name)
+        .collect())
+}
+
+/// One `SSLContext.get_ciphers()` dict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CipherInfo {
+    /// `id`: `0x03000000 | IANA code point`.
+    pub id: u32,
+    /// `name`: OpenSSL's name (IANA name for TLS 1.3 suites).
+    pub name: &'static str,
+    /// `protocol`: `"TLSv1.2"` or `"TLSv1.3"`.
+    pub protocol: &'static str,
+    /// `description`: OpenSSL's `SSL_CIPHER_description` line (without the newline).
+    pub description: String,
+    /// `strength_bits`.
+    pub strength_bits: u32,
+    /// `alg_bits`.
+    pub alg_bits: u32,
+    /// `aead` (always true for rustls suites).
+    pub aead: bool,
+    /// `symmetric`, e.g. `"aes-128-gcm"`.
+    pub symmetric: &'static str,
+    /// `digest`: `None` for AEAD suites.
+    pub digest: Option<&'static str>,
+    /// `kea`, e.g. `"kx-ecdhe"`.
+    pub kea: &'static str,
+    /// `auth`, e.g. `"auth-rsa"`.
+    pub auth: &'static str,
+}
+
+impl CipherInfo {
+    /// The dict as JSON, keys in CPython's order.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        m.insert("id".into(), self.id.into());
+        m.insert("name".into(), self.name.into());
+        m.insert("protocol".into(), self.protocol.into());
+        m.insert("description".into(), self.description.clone().into());
+        m.insert("strength_bits".into(), self.strength_bits.into());
+        m.insert("alg_bits".into(), self.alg_bits.into());
+        m.insert("aead".into(), self.aead.into());
+        m.insert("symmetric".into(), self.symmetric.into());
+        m.insert("digest".into(), self.digest.into());
+        m.insert("kea".into(), self.kea.into());
+        m.insert("auth".into(), self.auth.into());
+        serde_json::Value::Object(m)
+    }
+}
+
+fn info(suite: SupportedCipherSuite) -> &'static suites::SuiteInfo {
+    suites::info(suite).expect("every ring-provider suite is in the table")
+}
+
+/// The `get_ciphers()` dict for one suite.
+pub fn cipher_info(suite: SupportedCipherSuite) -> CipherInfo {
+    let i = info(suite);
+    CipherInfo {
+        id: 0x0300_0000 | u32::from(u16::from(suite.suite())),
+        name: i.openssl,
+        protocol: i.protocol,
+        description: format!(
+            "{:<30} {:<7} Kx={:<8} Au={:<5} Enc={:<22} Mac={:<4}",
+            i.openssl, i.protocol, i.kx, i.au, i.enc, "AEAD"
+        ),
+        strength_bits: i.bits,
+        alg_bits: i.bits,
+        aead: true,
+        symmetric: i.symmetric,
+        digest: None,
+        kea: i.kea,
+        auth: i.auth,
+    }
+}
+
+/// The name `SSLSocket.cipher()` reports: OpenSSL's for TLS 1.2
+/// (`ECDHE-RSA-AES128-GCM-SHA256`), IANA's for TLS 1.3 (`TLS_AES_128_GCM_SHA256`).
+///
+/// ```
+/// use rustls::crypto::ring::cipher_suite as cs;
+/// assert_eq!(pyssl::ciphers::openssl_name(cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256),
+///            "ECDHE-RSA-AES128-GCM-SHA256");
+/// assert_eq!(pyssl::ciphers::openssl_name(cs::TLS13_AES_128_GCM_SHA256), "TLS_AES_128_GCM_SHA256");
+/// ```
+pub fn openssl_name(suite: SupportedCipherSuite) -> &'static str {
+    info(suite).openssl
+}
+
+/// The IANA name (`TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`, `TLS_AES_128_GCM_SHA256`).
+pub fn iana_name(suite: SupportedCipherSuite) -> &'static str {
+    info(suite).iana
+}
+
+/// The secret bits `SSLSocket.cipher()` reports (128 or 256).
+pub fn secret_bits(suite: SupportedCipherSuite) -> u32 {
+    info(suite).bits
+}
+
+/// OpenSSL name → IANA name, for the suites rustls implements.
+///
+/// ```
+/// assert_eq!(pyssl::ciphers::openssl_to_iana("ECDHE-ECDSA-CHACHA20-POLY1305"),
+///            Some("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));
+/// assert_eq!(pyssl::ciphers::openssl_to_iana("AES128-SHA"), None);
+/// ```
+pub fn openssl_to_iana(name: &str) -> Option<&'static str> {
+    suites::all().find(|i| i.openssl == name).map(|i| i.iana)
+}
+
+/// IANA name → OpenSSL name, for the suites rustls implements.
+///
+/// ```
+/// assert_eq!(pyssl::ciphers::iana_to_openssl("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+///            Some("ECDHE-RSA-AES256-GCM-SHA384"));
+/// ```
+pub fn iana_to_openssl(name: &str) -> Option<&'static str> {
+    suites::all().find(|i| i.iana == name).map(|i| i.openssl)
+}
+
+/// The rustls suite with this OpenSSL or IANA name.
+pub fn suite_by_name(name: &str) -> Option<SupportedCipherSuite> {
+    suites::all()
+        .find(|i| i.openssl == name || i.iana == name)
+        .map(|i| i.suite)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_ring_suite_is_known() {
+        for s in rustls::crypto::ring::ALL_CIPHER_SUITES {
+            assert!(suites::info(*s).is_some(), "{:?}", s.suite());
+            let name = openssl_name(*s);
+            assert_eq!(suite_by_name(name).map(|x| x.suite()), Some(s.suite()));
+            assert_eq!(
+                suite_by_name(iana_name(*s)).map(|x| x.suite()),
+                Some(s.suite())
+            );
+            assert_eq!(
+                iana_name(*s).trim_start_matches("TLS_"),
+                format!("{:?}", s.suite())
+                    .trim_start_matches("TLS13_")
+                    .trim_start_matches("TLS_")
+            );
+        }
+    }
+
+    #[test]
+    fn every_tls12_suite_is_in_the_openssl_table() {
+        for i in &suites::TLS12 {
+            let c = table::lookup(i.openssl.as_bytes()).expect("in table");
+            assert_eq!(c.id, u16::from(i.suite.suite()), "{}", i.openssl);
+            assert_eq!(c.strength_bits, i.bits);
+        }
+    }
+
+    #[test]
+    fn default_list() {
+        let d = CipherList::default();
+        assert_eq!(d.suites().len(), 9);
+        assert_eq!(d.security_level(), Some(2));
+        assert_eq!(d.tls12_suites().count(), 6);
+    }
+
+    #[test]
+    fn empty_string_is_an_error() {
+        let e = parse_cipher_list("").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Ssl);
+        assert_eq!(e.to_string(), "No cipher can be selected.");
+    }
+
+    #[test]
+    fn foreign_only_selection_keeps_tls13() {
+        let l = parse_cipher_list("AES128-SHA").unwrap();
+        assert_eq!(l.suites().len(), 3);
+        assert_eq!(l.tls12_suites().count(), 0);
+    }
+}

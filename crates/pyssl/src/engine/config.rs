@@ -1,0 +1,198 @@
+//! rustls configurations built from an [`SslContext`]'s settings, cached per settings
+//! generation so handshakes never rebuild them.
+
+use std::sync::{Arc, OnceLock};
+
+use rustls::client::ResolvesClientCert;
+use rustls::crypto::CryptoProvider;
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, ServerConfig, SignatureScheme, SupportedProtocolVersion};
+
+use crate::context::{Settings, SslContext};
+use crate::keys::KeyPair;
+use crate::{ErrorKind, Options, Protocol, Result, SslError, TlsVersion};
+
+/// ring's provider, built once.
+pub(crate) fn provider_base() -> Arc<CryptoProvider> {
+    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
+    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider()))
+        .clone()
+}
+
+/// Configs for one settings generation.
+#[derive(Default)]
+pub(crate) struct ConfigCache {
+    generation: u64,
+    provider: Option<Arc<CryptoProvider>>,
+    /// Index 0: SNI off (no server_hostname), 1: SNI on.
+    client: [Option<Arc<ClientConfig>>; 2],
+    /// Server configs keyed by the ALPN protocol chosen for the connection.
+    server: Vec<(Option<Vec<u8>>, Arc<ServerConfig>)>,
+}
+
+impl ConfigCache {
+    fn sync(&mut self, generation: u64) {
+        if self.generation != generation {
+            *self = ConfigCache {
+                generation,
+                ..ConfigCache::default()
+            };
+        }
+    }
+}
+
+/// The protocol versions a context allows; empty is OpenSSL's `NO_PROTOCOLS_AVAILABLE`.
+pub(crate) fn versions(s: &Settings) -> Result<Vec<&'static SupportedProtocolVersion>> {
+    let mut out = Vec::new();
+    for (v, ver, no) in [
+        (
+            TlsVersion::TlsV1_2,
+            &rustls::version::TLS12,
+            crate::OP_NO_TLSV1_2,
+        ),
+        (
+            TlsVersion::TlsV1_3,
+            &rustls::version::TLS13,
+            crate::OP_NO_TLSV1_3,
+        ),
+    ] {
+        let above_min = s.minimum_version == TlsVersion::MinimumSupported || v >= s.minimum_version;
+        let below_max = s.maximum_version == TlsVersion::MaximumSupported || v <= s.maximum_version;
+        let proto_ok = s.protocol != Protocol::TlsV1_2 || v == TlsVersion::TlsV1_2;
+        if above_min && below_max && proto_ok && !s.options.contains(no) {
+            out.push(ver);
+        }
+    }
+    if out.is_empty() {
+        return Err(SslError::ssl(
+            ErrorKind::Ssl,
+            "SSL",
+            "NO_PROTOCOLS_AVAILABLE",
+        ));
+    }
+    Ok(out)
+}
+
+fn build_provider(s: &Settings) -> Arc<CryptoProvider> {
+    let base = provider_base();
+    let mut p = (*base).clone();
+    p.cipher_suites = super::suites::enabled_suites(s);
+    Arc::new(p)
+}
+
+impl SslContext {
+    fn with_cache<T>(
+        &self,
+        f: impl FnOnce(&Settings, &mut ConfigCache, Arc<CryptoProvider>) -> Result<T>,
+    ) -> Result<T> {
+        let s = self.settings();
+        let generation = self.generation();
+        let mut cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.sync(generation);
+        let provider = cache
+            .provider
+            .get_or_insert_with(|| build_provider(&s))
+            .clone();
+        f(&s, &mut cache, provider)
+    }
+
+    /// The client config (cached).
+    pub(crate) fn client_config(&self, sni: bool) -> Result<Arc<ClientConfig>> {
+        self.with_cache(|s, cache, provider| {
+            if let Some(c) = &cache.client[sni as usize] {
+                return Ok(c.clone());
+            }
+            let versions = versions(s)?;
+            let verifier = super::verify::server_verifier(s, &provider, sni);
+            let b = ClientConfig::builder_with_provider(provider)
+                .with_protocol_versions(&versions)
+                .map_err(|e| SslError::new(ErrorKind::Ssl, e.to_string()))?
+                .dangerous()
+                .with_custom_certificate_verifier(verifier);
+            let mut cfg = if s.keys.is_empty() {
+                b.with_no_client_auth()
+            } else {
+                b.with_client_cert_resolver(Arc::new(KeyResolver::new(&s.keys)))
+            };
+            cfg.alpn_protocols = s.alpn.clone();
+            cfg.enable_sni = sni;
+            let cfg = Arc::new(cfg);
+            cache.client[sni as usize] = Some(cfg.clone());
+            Ok(cfg)
+        })
+    }
+
+    /// The server config for a connection whose ALPN choice is `alpn` (cached).
+    pub(crate) fn server_config(&self, alpn: Option<&[u8]>) -> Result<Arc<ServerConfig>> {
+        self.with_cache(|s, cache, provider| {
+            if let Some((_, c)) = cache.server.iter().find(|(a, _)| a.as_deref() == alpn) {
+                return Ok(c.clone());
+            }
+            let versions = versions(s)?;
+            let b = ServerConfig::builder_with_provider(provider.clone())
+                .with_protocol_versions(&versions)
+                .map_err(|e| SslError::new(ErrorKind::Ssl, e.to_string()))?;
+            let b = match super::verify::client_verifier(s, &provider) {
+                Some(v) => b.with_client_cert_verifier(v),
+                None => b.with_no_client_auth(),
+            };
+            let mut cfg = b.with_cert_resolver(Arc::new(KeyResolver::new(&s.keys)));
+            cfg.alpn_protocols = alpn.map(|a| vec![a.to_vec()]).unwrap_or_default();
+            cfg.ignore_client_order = s.options.contains(Options(0x0040_0000));
+            cfg.max_early_data_size = 0;
+            let cfg = Arc::new(cfg);
+            cache.server.push((alpn.map(<[u8]>::to_vec), cfg.clone()));
+            Ok(cfg)
+        })
+    }
+}
+
+/// Chooses among the loaded certificate/key pairs by the peer's signature schemes
+/// (RSA + ECDSA loaded together: each client gets one it can verify).
+#[derive(Debug)]
+pub(crate) struct KeyResolver {
+    keys: Vec<Arc<CertifiedKey>>,
+}
+
+impl KeyResolver {
+    fn new(keys: &[Arc<KeyPair>]) -> Self {
+        KeyResolver {
+            keys: keys.iter().map(|k| k.certified.clone()).collect(),
+        }
+    }
+
+    fn choose(&self, schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        // The peer lists schemes in preference order; take the first we can sign with.
+        for scheme in schemes {
+            if let Some(k) = self
+                .keys
+                .iter()
+                .find(|k| k.key.choose_scheme(&[*scheme]).is_some())
+            {
+                return Some(k.clone());
+            }
+        }
+        None
+    }
+}
+
+impl ResolvesServerCert for KeyResolver {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        self.choose(hello.signature_schemes())
+    }
+}
+
+impl ResolvesClientCert for KeyResolver {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        self.choose(sigschemes)
+    }
+
+    fn has_certs(&self) -> bool {
+        !self.keys.is_empty()
+    }
+}

@@ -1,0 +1,675 @@
+//! The sans-IO engine: one [`Connection`] type under both `SslObject` (memory BIOs)
+//! and `SslSocket` (std sockets).
+//!
+//! The engine never does I/O itself. A driver implements [`TlsIo`] — "feed the
+//! connection some incoming bytes" and "take the connection's outgoing bytes" — and calls
+//! [`Connection::do_handshake`], [`Connection::read`], [`Connection::write`] and
+//! [`Connection::shutdown`], which implement CPython's non-blocking semantics on top.
+//! Incoming bytes go to rustls one TLS record at a time ([`Connection::feed`] consumes
+//! at most up to the end of the current record), so nothing after a close_notify is
+//! ever consumed.
+//!
+//! Server handshakes always go through [`rustls::server::Acceptor`]: the ServerConfig
+//! is taken from the connection's context when the ClientHello has arrived (so the
+//! context may still be switched until then), and ALPN is chosen there with OpenSSL's
+//! rule (server preference among the client's offers; no overlap = no ALPN).
+
+pub(crate) mod config;
+mod records;
+pub(crate) mod suites;
+pub(crate) mod verify;
+
+use std::io;
+
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::server::Acceptor;
+
+use crate::context::{SslContext, WrapOptions};
+use crate::error::{from_rustls, map::Side};
+use crate::session::SslSession;
+use crate::{ErrorKind, Protocol, Result, SslError};
+use records::{BadHeader, RecordSplitter};
+
+/// How a driver answered "give the connection more input".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pull {
+    /// Some bytes were fed (with [`Connection::feed`]).
+    Fed,
+    /// Nothing available now (non-blocking): the operation reports `SSLWantReadError`.
+    WouldBlock,
+    /// The transport reached EOF.
+    Eof,
+}
+
+/// The transport side of a driver: moves bytes between the wire (or memory BIOs) and a
+/// [`Connection`].
+pub trait TlsIo {
+    /// Feeds incoming bytes to `conn` with [`Connection::feed`] (any amount; the
+    /// connection consumes at most one record per call — call again for more).
+    fn pull(&mut self, conn: &mut Connection) -> Result<Pull>;
+    /// Sends what [`Connection::write_tls`] produces. A non-blocking driver that cannot
+    /// send everything returns `SSLWantWriteError` (kind `WantWrite`) and keeps the rest
+    /// inside the connection.
+    fn push(&mut self, conn: &mut Connection) -> Result<()>;
+}
+
+enum State {
+    /// Created; rustls state is made at the first operation.
+    New,
+    /// Server waiting for the ClientHello.
+    Accepting(Box<Acceptor>),
+    /// A rustls connection (client, or server after the ClientHello).
+    Tls(Box<rustls::Connection>),
+    /// A fatal error happened (the error is in `Connection::error`).
+    Failed,
+}
+
+/// What the server learned from the ClientHello.
+#[derive(Debug, Clone, Default)]
+pub struct HelloInfo {
+    /// The SNI server name the client sent, if any.
+    pub server_name: Option<String>,
+    /// The cipher suites the client offered (IANA ids), in its order.
+    pub cipher_suites: Vec<rustls::CipherSuite>,
+    /// The ALPN protocols the client offered.
+    pub alpn: Vec<Vec<u8>>,
+}
+
+/// One TLS connection, sans I/O. See the [module docs](self).
+pub struct Connection {
+    ctx: SslContext,
+    server_side: bool,
+    server_hostname: Option<String>,
+    session: Option<SslSession>,
+    state: State,
+    records: RecordSplitter,
+    /// Outgoing bytes produced outside rustls' own buffer (alerts from the Acceptor).
+    out: Vec<u8>,
+    error: Option<SslError>,
+    sent_close: bool,
+    received_close: bool,
+    plain_pending: usize,
+    hello: Option<HelloInfo>,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("server_side", &self.server_side)
+            .field("server_hostname", &self.server_hostname)
+            .field("handshake_done", &self.is_handshake_done())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validates and converts `server_hostname` as CPython does (A-labels for IDNs).
+pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
+    if name.is_empty() || name.starts_with('.') {
+        return Err(SslError::value(
+            "server_hostname cannot be an empty string or start with a leading dot.",
+        ));
+    }
+    if name.is_ascii() {
+        return Ok(name.to_owned());
+    }
+    idna::domain_to_ascii(name).map_err(|_| {
+        SslError::new(
+            ErrorKind::Value,
+            format!("'idna' codec can't encode server_hostname {name:?}"),
+        )
+    })
+}
+
+impl Connection {
+    /// A connection for `ctx` with `wrap_bio`'s / `wrap_socket`'s arguments, checked as
+    /// CPython checks them.
+    pub fn new(ctx: &SslContext, opts: WrapOptions) -> Result<Connection> {
+        let protocol = ctx.protocol();
+        if opts.server_side && protocol == Protocol::TlsClient {
+            return Err(SslError::new(
+                ErrorKind::Ssl,
+                "Cannot create a server socket with a PROTOCOL_TLS_CLIENT context",
+            ));
+        }
+        if !opts.server_side && protocol == Protocol::TlsServer {
+            return Err(SslError::new(
+                ErrorKind::Ssl,
+                "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
+            ));
+        }
+        let server_hostname = match opts.server_hostname.as_deref() {
+            Some(h) => Some(normalize_hostname(h)?),
+            None => None,
+        };
+        let mut c = Connection {
+            ctx: ctx.clone(),
+            server_side: opts.server_side,
+            server_hostname,
+            session: None,
+            state: State::New,
+            records: RecordSplitter::default(),
+            out: Vec::new(),
+            error: None,
+            sent_close: false,
+            received_close: false,
+            plain_pending: 0,
+            hello: None,
+        };
+        if let Some(s) = opts.session {
+            c.set_session(s)?;
+        }
+        Ok(c)
+    }
+
+    // ----- accessors ---------------------------------------------------------------
+
+    /// Whether this is the server end.
+    pub fn server_side(&self) -> bool {
+        self.server_side
+    }
+
+    /// The (A-label) server hostname given at creation (clients).
+    pub fn server_hostname(&self) -> Option<&str> {
+        self.server_hostname.as_deref()
+    }
+
+    /// The context this connection uses.
+    pub fn context(&self) -> &SslContext {
+        &self.ctx
+    }
+
+    /// Switches the context. Allowed until the server has processed the ClientHello
+    /// (CPython allows it on servers, e.g. from an SNI callback); clients only before
+    /// the first operation.
+    pub fn set_context(&mut self, ctx: SslContext) -> Result<()> {
+        match self.state {
+            State::New | State::Accepting(_) => {
+                self.ctx = ctx;
+                Ok(())
+            }
+            _ => Err(SslError::value(
+                "the context can only be changed before the handshake uses it",
+            )),
+        }
+    }
+
+    /// What the server saw in the ClientHello (None on clients / before it arrived).
+    pub fn client_hello(&self) -> Option<&HelloInfo> {
+        self.hello.as_ref()
+    }
+
+    /// The session set for resumption / established (resumption: issue 5).
+    pub fn session(&self) -> Option<SslSession> {
+        self.session.clone()
+    }
+
+    /// Sets the session to resume (clients, before the handshake).
+    pub fn set_session(&mut self, s: SslSession) -> Result<()> {
+        if self.server_side {
+            return Err(SslError::value(
+                "Cannot set session for server-side SSLSocket.",
+            ));
+        }
+        if !matches!(self.state, State::New) {
+            return Err(SslError::value("Cannot set session after handshake."));
+        }
+        if s.inner.context_id != self.ctx.id() {
+            return Err(SslError::value("Session refers to a different SSLContext."));
+        }
+        self.session = Some(s);
+        Ok(())
+    }
+
+    pub(crate) fn rustls(&self) -> Option<&rustls::Connection> {
+        match &self.state {
+            State::Tls(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Whether the handshake has completed.
+    pub fn is_handshake_done(&self) -> bool {
+        self.rustls().is_some_and(|c| !c.is_handshaking())
+    }
+
+    /// Whether the peer's close_notify has been received.
+    pub fn received_close_notify(&self) -> bool {
+        self.received_close
+    }
+
+    /// Whether our close_notify has been queued.
+    pub fn sent_close_notify(&self) -> bool {
+        self.sent_close
+    }
+
+    /// Decrypted bytes waiting to be read (`SSLObject.pending()`).
+    pub fn pending(&self) -> usize {
+        self.plain_pending
+    }
+
+    /// Whether outgoing TLS bytes are waiting for [`write_tls`](Self::write_tls).
+    pub fn wants_write(&self) -> bool {
+        !self.out.is_empty() || self.rustls().is_some_and(|c| c.wants_write())
+    }
+
+    /// Whether the connection wants more input for the operation in progress.
+    pub fn wants_read(&self) -> bool {
+        match &self.state {
+            State::Accepting(_) => true,
+            State::Tls(c) => c.wants_read(),
+            _ => false,
+        }
+    }
+
+    /// The sticky fatal error, if the connection has failed.
+    pub fn error(&self) -> Option<&SslError> {
+        self.error.as_ref()
+    }
+
+    /// The negotiated version, e.g. `"TLSv1.3"`.
+    pub fn version(&self) -> Option<&'static str> {
+        if !self.is_handshake_done() {
+            return None;
+        }
+        match self.rustls()?.protocol_version()? {
+            rustls::ProtocolVersion::TLSv1_2 => Some("TLSv1.2"),
+            rustls::ProtocolVersion::TLSv1_3 => Some("TLSv1.3"),
+            _ => None,
+        }
+    }
+
+    /// `(name, protocol, secret bits)` of the negotiated suite.
+    pub fn cipher(&self) -> Option<(String, String, u32)> {
+        if !self.is_handshake_done() {
+            return None;
+        }
+        Some(suites::describe(self.rustls()?.negotiated_cipher_suite()?))
+    }
+
+    /// The negotiated ALPN protocol.
+    pub fn selected_alpn_protocol(&self) -> Option<String> {
+        let p = self.rustls()?.alpn_protocol()?;
+        Some(String::from_utf8_lossy(p).into_owned())
+    }
+
+    /// The peer's certificate chain as sent (leaf first).
+    pub fn peer_certificates(&self) -> Option<&[CertificateDer<'static>]> {
+        self.rustls()?.peer_certificates()
+    }
+
+    /// Exports keying material (RFC 5705 / 8446), for channel bindings.
+    pub fn export_keying_material(
+        &self,
+        out: &mut [u8],
+        label: &[u8],
+        context: Option<&[u8]>,
+    ) -> Result<()> {
+        let c = self
+            .rustls()
+            .ok_or_else(|| SslError::value("handshake not done yet"))?;
+        c.export_keying_material(out, label, context)
+            .map(|_| ())
+            .map_err(|e| self.map_err(&e))
+    }
+
+    // ----- low-level sans-IO steps -------------------------------------------------
+
+    fn side(&self) -> Side {
+        if self.server_side {
+            Side::Server
+        } else {
+            Side::Client
+        }
+    }
+
+    fn map_err(&self, e: &rustls::Error) -> SslError {
+        from_rustls(e, self.side())
+    }
+
+    fn fail(&mut self, e: SslError) -> SslError {
+        if let State::Tls(c) = &mut self.state {
+            // Keep the rustls connection only long enough to flush its alert.
+            let mut buf = Vec::new();
+            while c.wants_write() {
+                match c.write_tls(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+            self.out.extend_from_slice(&buf);
+        }
+        self.state = State::Failed;
+        self.error = Some(e.clone());
+        e
+    }
+
+    /// Creates the rustls state on first use (client: the ClientHello is queued).
+    pub fn start(&mut self) -> Result<()> {
+        match self.state {
+            State::New => {}
+            State::Failed => {
+                return Err(self.error.clone().unwrap_or_else(SslError::unexpected_eof))
+            }
+            _ => return Ok(()),
+        }
+        if self.server_side {
+            self.state = State::Accepting(Box::default());
+            return Ok(());
+        }
+        let built = self
+            .ctx
+            .client_config(self.server_hostname.is_some())
+            .and_then(|cfg| {
+                let name = match &self.server_hostname {
+                    Some(h) => ServerName::try_from(h.clone())
+                        .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
+                    // No SNI is sent (enable_sni is off); the verifier skips the name check.
+                    None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
+                };
+                rustls::ClientConnection::new(cfg, name).map_err(|e| from_rustls(&e, Side::Client))
+            });
+        match built {
+            Ok(mut c) => {
+                c.set_buffer_limit(None);
+                self.state = State::Tls(Box::new(c.into()));
+                Ok(())
+            }
+            Err(e) => Err(self.fail(e)),
+        }
+    }
+
+    /// Feeds incoming TLS bytes. Consumes at most up to the end of the current TLS
+    /// record and returns how many bytes were consumed (0: the connection takes no
+    /// more input now — after the peer's close_notify, or while decrypted data waits
+    /// to be read). Errors are fatal and sticky; an alert may then be queued for
+    /// [`write_tls`](Self::write_tls).
+    pub fn feed(&mut self, data: &[u8]) -> Result<usize> {
+        self.start()?;
+        if data.is_empty() || self.received_close {
+            return Ok(0);
+        }
+        if let Err(bad) = self.records.check(data) {
+            let e = match bad {
+                BadHeader::WrongVersion { http: true }
+                    if self.server_side && self.records.first.is_empty() =>
+                {
+                    SslError::ssl(ErrorKind::Ssl, "SSL", "HTTP_REQUEST")
+                }
+                BadHeader::WrongVersion { .. } => {
+                    SslError::ssl(ErrorKind::Ssl, "SSL", "WRONG_VERSION_NUMBER")
+                }
+                BadHeader::TooLong => {
+                    SslError::ssl(ErrorKind::Ssl, "SSL", "PACKET_LENGTH_TOO_LONG")
+                }
+            };
+            // OpenSSL sends no alert for non-TLS input.
+            self.state = State::Failed;
+            self.error = Some(e.clone());
+            return Err(e);
+        }
+        let limit = self.records.limit(data);
+        let mut rd = &data[..limit];
+        let consumed = match &mut self.state {
+            State::Accepting(acc) => acc.read_tls(&mut rd),
+            State::Tls(c) => c.read_tls(&mut rd),
+            _ => return Ok(0),
+        };
+        let consumed = match consumed {
+            Ok(n) => n,
+            // rustls' buffers are full: the caller must read plaintext first.
+            Err(e) if e.kind() == io::ErrorKind::Other => 0,
+            Err(e) => return Err(self.fail(SslError::from(e))),
+        };
+        self.records.advance(&data[..consumed]);
+        self.process()?;
+        Ok(consumed)
+    }
+
+    /// Runs rustls on what was fed.
+    fn process(&mut self) -> Result<()> {
+        match &mut self.state {
+            State::Accepting(acc) => match acc.accept() {
+                Ok(None) => Ok(()),
+                Ok(Some(accepted)) => self.accepted(accepted),
+                Err((e, mut alert)) => {
+                    let _ = alert.write_all(&mut self.out);
+                    let e = from_rustls(&e, Side::Server);
+                    Err(self.fail(e))
+                }
+            },
+            State::Tls(c) => match c.process_new_packets() {
+                Ok(st) => {
+                    self.plain_pending = st.plaintext_bytes_to_read();
+                    if st.peer_has_closed() {
+                        self.received_close = true;
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    let e = from_rustls(&e, self.side());
+                    Err(self.fail(e))
+                }
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
+    fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
+        let hello = accepted.client_hello();
+        let info = HelloInfo {
+            server_name: hello.server_name().map(str::to_owned),
+            cipher_suites: hello.cipher_suites().to_vec(),
+            alpn: hello
+                .alpn()
+                .map(|it| it.map(<[u8]>::to_vec).collect())
+                .unwrap_or_default(),
+        };
+        self.hello = Some(info);
+        // HOOK (issue 5): the SNI callback runs here; it may call set_context().
+        let chosen = {
+            let s = self.ctx.settings();
+            let offers = &self.hello.as_ref().expect("just set").alpn;
+            s.alpn.iter().find(|p| offers.contains(p)).cloned()
+        };
+        let config = match self.ctx.server_config(chosen.as_deref()) {
+            Ok(c) => c,
+            Err(e) => return Err(self.fail(e)),
+        };
+        match accepted.into_connection(config) {
+            Ok(mut conn) => {
+                conn.set_buffer_limit(None);
+                self.state = State::Tls(Box::new(conn.into()));
+                self.process()
+            }
+            Err((e, mut alert)) => {
+                let _ = alert.write_all(&mut self.out);
+                let e = from_rustls(&e, Side::Server);
+                Err(self.fail(e))
+            }
+        }
+    }
+
+    /// Moves outgoing TLS bytes into `wr`. Returns the number of bytes written.
+    pub fn write_tls(&mut self, wr: &mut dyn io::Write) -> io::Result<usize> {
+        let mut n = 0;
+        if !self.out.is_empty() {
+            let k = wr.write(&self.out)?;
+            self.out.drain(..k);
+            n += k;
+            if !self.out.is_empty() {
+                return Ok(n);
+            }
+        }
+        if let State::Tls(c) = &mut self.state {
+            while c.wants_write() {
+                let k = c.write_tls(wr)?;
+                if k == 0 {
+                    break;
+                }
+                n += k;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Reads decrypted bytes straight into `buf` (no I/O). `Ok(None)`: nothing
+    /// decrypted yet; `Ok(Some(0))`: the peer sent close_notify.
+    pub fn read_plaintext(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
+        let State::Tls(c) = &mut self.state else {
+            return Ok(None);
+        };
+        match io::Read::read(&mut c.reader(), buf) {
+            Ok(n) => {
+                self.plain_pending = self.plain_pending.saturating_sub(n);
+                Ok(Some(n))
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(None),
+            Err(e) => Err(SslError::from(e)),
+        }
+    }
+
+    /// Encrypts `data` (queued for [`write_tls`](Self::write_tls)); no I/O.
+    pub fn write_plaintext(&mut self, data: &[u8]) -> Result<usize> {
+        if self.sent_close {
+            return Err(SslError::ssl(ErrorKind::Ssl, "SSL", "PROTOCOL_IS_SHUTDOWN"));
+        }
+        let State::Tls(c) = &mut self.state else {
+            return Err(SslError::value("handshake not done yet"));
+        };
+        io::Write::write_all(&mut c.writer(), data)?;
+        Ok(data.len())
+    }
+
+    /// Queues our close_notify.
+    pub fn send_close_notify(&mut self) {
+        if let State::Tls(c) = &mut self.state {
+            if !self.sent_close {
+                c.send_close_notify();
+            }
+        }
+        self.sent_close = true;
+    }
+
+    // ----- CPython semantics over a TlsIo ------------------------------------------
+
+    fn pull_or(&mut self, io: &mut dyn TlsIo) -> Result<Pull> {
+        match io.pull(self) {
+            Ok(p) => Ok(p),
+            Err(e) => {
+                // Flush a queued alert before reporting the error.
+                let _ = io.push(self);
+                Err(e)
+            }
+        }
+    }
+
+    /// `do_handshake()`: runs the handshake as far as the input allows.
+    pub fn do_handshake(&mut self, io: &mut dyn TlsIo) -> Result<()> {
+        self.start()?;
+        loop {
+            io.push(self)?;
+            if self.is_handshake_done() {
+                return Ok(());
+            }
+            match self.pull_or(io)? {
+                Pull::Fed => {}
+                Pull::WouldBlock => return Err(SslError::want_read()),
+                Pull::Eof => return Err(self.eof_error()),
+            }
+        }
+    }
+
+    fn eof_error(&mut self) -> SslError {
+        let e = SslError::unexpected_eof();
+        self.state = State::Failed;
+        self.error = Some(e.clone());
+        e
+    }
+
+    /// `read(len)` / `read_into(buf)`: decrypted bytes, `Ok(0)` after the peer's
+    /// close_notify (while ours is unsent, as CPython), `SSLZeroReturnError` once both
+    /// were exchanged.
+    pub fn read(&mut self, io: &mut dyn TlsIo, buf: &mut [u8]) -> Result<usize> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.is_handshake_done() {
+            self.do_handshake(io)?;
+        }
+        loop {
+            if !buf.is_empty() || self.received_close {
+                if let Some(n) = self.read_plaintext(buf)? {
+                    if n > 0 || buf.is_empty() {
+                        return Ok(n);
+                    }
+                    // close_notify received and nothing buffered.
+                    if self.sent_close {
+                        return Err(SslError::zero_return());
+                    }
+                    return Ok(0);
+                }
+            } else {
+                return Ok(0);
+            }
+            match self.pull_or(io)? {
+                Pull::Fed => io.push(self)?,
+                Pull::WouldBlock => return Err(SslError::want_read()),
+                Pull::Eof => return Err(self.eof_error()),
+            }
+        }
+    }
+
+    /// `write(data)`: encrypts everything and pushes it out.
+    pub fn write(&mut self, io: &mut dyn TlsIo, data: &[u8]) -> Result<usize> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.is_handshake_done() {
+            self.do_handshake(io)?;
+        }
+        if data.is_empty() {
+            return Ok(0);
+        }
+        let n = self.write_plaintext(data)?;
+        io.push(self)?;
+        Ok(n)
+    }
+
+    /// `unwrap()`: sends our close_notify and waits for the peer's
+    /// (`SSLWantReadError` until it arrives). Bytes after it stay unread.
+    pub fn shutdown(&mut self, io: &mut dyn TlsIo) -> Result<()> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        if !self.is_handshake_done() {
+            return Err(SslError::ssl(
+                ErrorKind::Ssl,
+                "SSL",
+                "SHUTDOWN_WHILE_IN_INIT",
+            ));
+        }
+        self.send_close_notify();
+        io.push(self)?;
+        loop {
+            if self.received_close {
+                return Ok(());
+            }
+            let before = self.plain_pending;
+            match self.pull_or(io)? {
+                Pull::Fed => {
+                    if self.plain_pending > before {
+                        return Err(SslError::ssl(
+                            ErrorKind::Ssl,
+                            "SSL",
+                            "APPLICATION_DATA_AFTER_CLOSE_NOTIFY",
+                        ));
+                    }
+                    io.push(self)?;
+                }
+                Pull::WouldBlock => return Err(SslError::want_read()),
+                Pull::Eof => return Err(self.eof_error()),
+            }
+        }
+    }
+}

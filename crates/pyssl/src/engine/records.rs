@@ -1,0 +1,152 @@
+//! TLS record boundaries, so the engine feeds rustls one record at a time: nothing
+//! after a close_notify is ever consumed (`unwrap()` / STARTTLS leave it for the user),
+//! and non-TLS input is recognised from the record header as OpenSSL does.
+
+/// Tracks where the current record ends in the incoming byte stream.
+#[derive(Debug, Default)]
+pub(crate) struct RecordSplitter {
+    header: [u8; 5],
+    header_len: usize,
+    body_left: usize,
+    /// The first bytes ever received (for HTTP detection).
+    pub(crate) first: Vec<u8>,
+}
+
+/// What is wrong with a record header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BadHeader {
+    /// Not a TLS record (wrong version or content type); `http` when it looks like an
+    /// HTTP request line.
+    WrongVersion { http: bool },
+    /// A record longer than TLS allows.
+    TooLong,
+}
+
+const MAX_RECORD: usize = 16384 + 2048;
+
+impl RecordSplitter {
+    /// How many bytes of `data` belong to the current record (never beyond its end).
+    pub(crate) fn limit(&self, data: &[u8]) -> usize {
+        if self.header_len == 5 && self.body_left > 0 {
+            return self.body_left.min(data.len());
+        }
+        let have = if self.header_len == 5 {
+            0
+        } else {
+            self.header_len
+        };
+        let need = 5 - have;
+        if data.len() <= need {
+            return data.len();
+        }
+        let mut hdr = self.header;
+        hdr[have..].copy_from_slice(&data[..need]);
+        let len = u16::from_be_bytes([hdr[3], hdr[4]]) as usize;
+        need + len.min(data.len() - need)
+    }
+
+    /// Checks the header that `data` (about to be fed) completes, if any.
+    pub(crate) fn check(&self, data: &[u8]) -> Result<(), BadHeader> {
+        let have = if self.header_len == 5 && self.body_left == 0 {
+            0
+        } else if self.header_len == 5 {
+            return Ok(());
+        } else {
+            self.header_len
+        };
+        let mut hdr = self.header;
+        let take = (5 - have).min(data.len());
+        hdr[have..have + take].copy_from_slice(&data[..take]);
+        let known = have + take;
+        // Content type: 20..=24 (change_cipher_spec, alert, handshake, application_data, heartbeat).
+        if known >= 1 && !(20..=24).contains(&hdr[0]) {
+            return Err(self.wrong_version(&hdr[..known], data));
+        }
+        if known >= 2 && hdr[1] != 3 {
+            return Err(self.wrong_version(&hdr[..known], data));
+        }
+        if known == 5 && u16::from_be_bytes([hdr[3], hdr[4]]) as usize > MAX_RECORD {
+            return Err(BadHeader::TooLong);
+        }
+        Ok(())
+    }
+
+    fn wrong_version(&self, hdr: &[u8], data: &[u8]) -> BadHeader {
+        let mut start = self.first.clone();
+        if start.len() < 8 {
+            start.extend_from_slice(&data[..data.len().min(8)]);
+        }
+        let _ = hdr;
+        let http = [
+            &b"GET "[..],
+            b"POST ",
+            b"HEAD ",
+            b"PUT ",
+            b"CONNECT ",
+            b"OPTIONS ",
+            b"DELETE ",
+            b"PATCH ",
+        ]
+        .iter()
+        .any(|m| start.starts_with(m));
+        BadHeader::WrongVersion { http }
+    }
+
+    /// Records that `data` was consumed.
+    pub(crate) fn advance(&mut self, mut data: &[u8]) {
+        if self.first.len() < 8 {
+            let n = (8 - self.first.len()).min(data.len());
+            self.first.extend_from_slice(&data[..n]);
+        }
+        while !data.is_empty() {
+            if self.header_len == 5 && self.body_left == 0 {
+                self.header_len = 0;
+            }
+            if self.header_len < 5 {
+                let take = (5 - self.header_len).min(data.len());
+                self.header[self.header_len..self.header_len + take].copy_from_slice(&data[..take]);
+                self.header_len += take;
+                data = &data[take..];
+                if self.header_len == 5 {
+                    self.body_left = u16::from_be_bytes([self.header[3], self.header[4]]) as usize;
+                }
+            } else {
+                let take = self.body_left.min(data.len());
+                self.body_left -= take;
+                data = &data[take..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_to_one_record() {
+        let mut r = RecordSplitter::default();
+        let mut data = vec![23, 3, 3, 0, 2, 0xaa, 0xbb];
+        data.extend_from_slice(&[21, 3, 3, 0, 1, 0]);
+        assert_eq!(r.limit(&data), 7);
+        r.advance(&data[..3]);
+        assert_eq!(r.limit(&data[3..]), 4);
+        r.advance(&data[3..7]);
+        assert_eq!(r.limit(&data[7..]), 6);
+    }
+
+    #[test]
+    fn detects_http() {
+        let r = RecordSplitter::default();
+        assert_eq!(
+            r.check(b"GET / HTTP/1.1\r\n"),
+            Err(BadHeader::WrongVersion { http: true })
+        );
+        assert_eq!(
+            r.check(b"garbage"),
+            Err(BadHeader::WrongVersion { http: false })
+        );
+        assert_eq!(r.check(&[22, 3, 1, 0, 5]), Ok(()));
+        assert_eq!(r.check(&[22, 3, 1, 0xff, 0xff]), Err(BadHeader::TooLong));
+    }
+}

@@ -1,0 +1,60 @@
+//! [`SslSession`]: CPython's `ssl.SSLSession`. (Minimal for now: resumption is issue 5's
+//! work; this type is the handle the engine will hand out and accept.)
+
+use std::sync::Arc;
+
+/// A TLS session that a client may reuse, like `ssl.SSLSession`.
+///
+/// rustls keeps client session values opaque, so this is an in-process handle.
+/// Until resumption support lands, the engine never produces one and
+/// `SslObject::session()` returns `None` (as CPython does before any session exists).
+#[derive(Clone, Debug)]
+pub struct SslSession {
+    pub(crate) inner: Arc<SessionData>,
+}
+
+/// What an [`SslSession`] records.
+#[derive(Debug)]
+pub(crate) struct SessionData {
+    /// The session id (random bytes; rustls does not expose the real one for TLS 1.3).
+    pub(crate) id: Vec<u8>,
+    /// Creation time, seconds since the epoch.
+    pub(crate) time: u64,
+    /// Lifetime in seconds.
+    pub(crate) timeout: u64,
+    /// The server's ticket lifetime hint, 0 when not known.
+    pub(crate) ticket_lifetime_hint: u64,
+    /// Whether a ticket was received.
+    pub(crate) has_ticket: bool,
+    /// Identity of the context that created it (sessions only resume with their context).
+    pub(crate) context_id: usize,
+}
+
+impl SslSession {
+    /// `SSLSession.id`.
+    pub fn id(&self) -> &[u8] {
+        &self.inner.id
+    }
+    /// `SSLSession.time` (seconds since the epoch).
+    pub fn time(&self) -> u64 {
+        self.inner.time
+    }
+    /// `SSLSession.timeout` (seconds).
+    pub fn timeout(&self) -> u64 {
+        self.inner.timeout
+    }
+    /// `SSLSession.ticket_lifetime_hint` (seconds).
+    pub fn ticket_lifetime_hint(&self) -> u64 {
+        self.inner.ticket_lifetime_hint
+    }
+    /// `SSLSession.has_ticket`.
+    pub fn has_ticket(&self) -> bool {
+        self.inner.has_ticket
+    }
+}
+
+impl PartialEq for SslSession {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}

@@ -1,0 +1,431 @@
+//! The one verifier that owns Python's certificate verification rules.
+//!
+//! [`PyVerifier`] implements both rustls verifier traits:
+//! - as a client (`ServerCertVerifier`): `CERT_NONE` accepts any chain but still checks the
+//!   handshake signatures; `CERT_OPTIONAL`/`CERT_REQUIRED` verify the chain, and the name only
+//!   when `check_hostname` is on (Python's matching rules, see [`hostname`]);
+//! - as a server (`ClientCertVerifier`): `CERT_NONE` requests no certificate,
+//!   `CERT_OPTIONAL` requests one but accepts none, `CERT_REQUIRED` demands one.
+//!
+//! Chains are verified with rustls-webpki against a [`pyssl_trust::TrustStore`] and failures
+//! carry OpenSSL 3.0's verify code and message ([`VerifyFailure`]). An empty store is not an
+//! error up front (rustls' own verifier refuses to be built without roots): it fails each
+//! handshake with code 20, as OpenSSL does.
+//!
+//! ## How a failure reaches the engine
+//! rustls picks the TLS alert from the `CertificateError` variant, and only the standard
+//! variants carry the alerts OpenSSL sends (`unknown_ca`, `certificate_expired`,
+//! `certificate_revoked`, `unsupported_certificate`, `bad_certificate`…); `Other` always
+//! sends `certificate_unknown`. So the verifier returns the standard variant and records the
+//! full [`VerifyFailure`] in a per-thread slot (rustls calls the verifier synchronously from
+//! `process_new_packets` on the calling thread); [`VerifyFailure::from_rustls`] recovers it
+//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`).
+
+mod codes;
+pub(crate) mod hostname;
+mod path;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
+
+use crate::constants::{Purpose, VerifyFlags, VerifyMode};
+use crate::error::SslError;
+
+use path::{Rejection, Request, StoreIndex};
+
+/// The verification settings of one context, as CPython holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct VerifyPolicy {
+    /// `SSLContext.verify_mode`.
+    pub verify_mode: VerifyMode,
+    /// `SSLContext.check_hostname`.
+    pub check_hostname: bool,
+    /// `SSLContext.hostname_checks_common_name`.
+    pub hostname_checks_common_name: bool,
+    /// `SSLContext.verify_flags`.
+    pub verify_flags: VerifyFlags,
+    /// What the peer's certificate must be good for: `ServerAuth` on clients,
+    /// `ClientAuth` on servers (OpenSSL's "ssl_server"/"ssl_client" purposes).
+    pub purpose: Purpose,
+}
+
+/// A certificate verification failure with OpenSSL's verify code and CPython's message.
+///
+/// ```
+/// use pyssl::VerifyFailure;
+/// let f = VerifyFailure { code: 20, message: "unable to get local issuer certificate".into() };
+/// let e = f.to_ssl_error();
+/// assert_eq!(e.verify_code(), Some(20));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyFailure {
+    /// OpenSSL's `X509_V_ERR_*` value (CPython's `verify_code`).
+    pub code: i64,
+    /// CPython's `verify_message`.
+    pub message: String,
+}
+
+impl VerifyFailure {
+    pub(crate) fn new(code: i64, message: impl Into<String>) -> Self {
+        VerifyFailure {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A failure with OpenSSL's standard text for `code`.
+    pub(crate) fn from_code(code: i64) -> Self {
+        VerifyFailure::new(code, codes::message(code))
+    }
+
+    /// The `SSLCertVerificationError` CPython raises for this failure.
+    pub fn to_ssl_error(&self) -> SslError {
+        SslError::cert_verification(self.code, self.message.clone())
+    }
+
+    /// The rustls error that makes rustls send the alert OpenSSL sends for this code.
+    pub(crate) fn certificate_error(&self) -> CertificateError {
+        codes::rustls_error(self.code)
+    }
+
+    /// Recovers the failure behind a rustls error returned by a handshake: the failure the
+    /// verifier recorded on this thread for that error, a `CertificateError::Other` carrying a
+    /// `VerifyFailure`, or a best-effort mapping of a plain certificate error.
+    /// `None` when `err` is not a certificate verification error.
+    pub fn from_rustls(err: &rustls::Error) -> Option<VerifyFailure> {
+        let rustls::Error::InvalidCertificate(ce) = err else {
+            return None;
+        };
+        if let CertificateError::Other(other) = ce {
+            return other.0.downcast_ref::<VerifyFailure>().cloned();
+        }
+        let recorded = LAST_FAILURE.with(|slot| slot.borrow_mut().take());
+        if let Some((recorded_err, failure)) = recorded {
+            if &recorded_err == ce {
+                return Some(failure);
+            }
+        }
+        codes::from_rustls(ce).map(VerifyFailure::from_code)
+    }
+}
+
+impl fmt::Display for VerifyFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "certificate verify failed: {}", self.message)
+    }
+}
+
+impl std::error::Error for VerifyFailure {}
+
+thread_local! {
+    static LAST_FAILURE: RefCell<Option<(CertificateError, VerifyFailure)>> =
+        const { RefCell::new(None) };
+}
+
+/// Records `failure` for [`VerifyFailure::from_rustls`] and builds the error for rustls.
+fn reject(failure: VerifyFailure) -> rustls::Error {
+    let ce = failure.certificate_error();
+    LAST_FAILURE.with(|slot| *slot.borrow_mut() = Some((ce.clone(), failure)));
+    rustls::Error::InvalidCertificate(ce)
+}
+
+fn clear_failure() {
+    LAST_FAILURE.with(|slot| *slot.borrow_mut() = None);
+}
+
+/// Python's verifier: one per context configuration (policy + trust store snapshot).
+pub(crate) struct PyVerifier {
+    policy: VerifyPolicy,
+    store: Arc<pyssl_trust::TrustStore>,
+    index: StoreIndex,
+    provider: Arc<CryptoProvider>,
+}
+
+impl fmt::Debug for PyVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PyVerifier")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PyVerifier {
+    /// A verifier for `policy` over `store`, checking signatures with `provider`'s algorithms.
+    #[allow(dead_code)] // wired in by the engine
+    pub(crate) fn new(
+        policy: VerifyPolicy,
+        store: Arc<pyssl_trust::TrustStore>,
+        provider: Arc<CryptoProvider>,
+    ) -> Arc<PyVerifier> {
+        let index = StoreIndex::new(&store, path::partial_chain(&policy));
+        Arc::new(PyVerifier {
+            policy,
+            store,
+            index,
+            provider,
+        })
+    }
+
+    /// The policy this verifier enforces.
+    #[allow(dead_code)]
+    pub(crate) fn policy(&self) -> &VerifyPolicy {
+        &self.policy
+    }
+
+    /// Verifies a chain; on success marks the store certificates the path used.
+    fn check_chain(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        hostname: Option<&str>,
+    ) -> Result<(), rustls::Error> {
+        clear_failure();
+        let req = Request {
+            policy: &self.policy,
+            algs: self.provider.signature_verification_algorithms.all,
+            end_entity,
+            intermediates,
+            now,
+            hostname,
+        };
+        match path::verify(&self.index, &req) {
+            Ok(verified) => {
+                for der in &verified.store_used {
+                    self.store.mark_used(der);
+                }
+                Ok(())
+            }
+            Err(Rejection::Verify(f)) => Err(reject(f)),
+            Err(Rejection::BadEncoding) => Err(rustls::Error::InvalidCertificate(
+                CertificateError::BadEncoding,
+            )),
+        }
+    }
+}
+
+/// The name CPython would check: the `server_hostname` text rustls was given.
+fn server_name_text(name: &ServerName<'_>) -> Option<String> {
+    match name {
+        ServerName::DnsName(d) => Some(d.as_ref().to_owned()),
+        ServerName::IpAddress(ip) => Some(std::net::IpAddr::from(*ip).to_string()),
+        _ => None,
+    }
+}
+
+impl ServerCertVerifier for PyVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if self.policy.verify_mode == VerifyMode::CertNone {
+            clear_failure();
+            return Ok(ServerCertVerified::assertion());
+        }
+        let name = if self.policy.check_hostname {
+            server_name_text(server_name)
+        } else {
+            None
+        };
+        self.check_chain(end_entity, intermediates, now, name.as_deref())?;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+impl ClientCertVerifier for PyVerifier {
+    fn offer_client_auth(&self) -> bool {
+        self.policy.verify_mode != VerifyMode::CertNone
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.policy.verify_mode == VerifyMode::CertRequired
+    }
+
+    /// CPython never calls `SSL_CTX_set_client_CA_list`, so OpenSSL servers send an empty
+    /// certificate_authorities list; so do we.
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        self.check_chain(end_entity, intermediates, now, None)?;
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Recomputes the verified chain (leaf first … anchor last) for `get_verified_chain()`;
+/// empty when the chain does not verify under `policy` (the name is checked only when
+/// `policy.check_hostname` and `server_name` is given).
+#[allow(dead_code)] // used by the engine's get_verified_chain()
+pub(crate) fn verified_chain(
+    policy: &VerifyPolicy,
+    store: &pyssl_trust::TrustStore,
+    chain: &[CertificateDer<'_>],
+    server_name: Option<&str>,
+) -> Vec<CertificateDer<'static>> {
+    let Some((end_entity, intermediates)) = chain.split_first() else {
+        return Vec::new();
+    };
+    let index = StoreIndex::new(store, path::partial_chain(policy));
+    let provider = rustls::crypto::ring::default_provider();
+    let req = Request {
+        policy,
+        algs: provider.signature_verification_algorithms.all,
+        end_entity,
+        intermediates,
+        now: UnixTime::now(),
+        hostname: if policy.check_hostname {
+            server_name
+        } else {
+            None
+        },
+    };
+    match path::verify(&index, &req) {
+        Ok(v) => v.chain,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Hostname/IP matching with Python's rules (SAN DNS/IP; CN only if
+/// `checks_common_name` and no DNS SAN); the error is CPython's code 62/64 failure.
+#[allow(dead_code)] // part of the engine contract
+pub(crate) fn match_hostname(
+    cert_der: &[u8],
+    hostname: &str,
+    checks_common_name: bool,
+) -> Result<(), VerifyFailure> {
+    hostname::match_hostname(cert_der, hostname, checks_common_name)
+}
+
+/// Verifies `chain` (leaf first) against `store` outside any handshake, as `openssl verify`
+/// does: returns the verified chain (leaf … anchor) or the failure.
+///
+/// `purpose` picks the EKU required; `hostname` (when given) is matched with CPython's
+/// rules (common names consulted when no DNS SAN exists, as CPython's default).
+pub fn verify_chain(
+    store: &pyssl_trust::TrustStore,
+    chain: &[CertificateDer<'_>],
+    purpose: Purpose,
+    verify_flags: VerifyFlags,
+    hostname: Option<&str>,
+) -> std::result::Result<Vec<CertificateDer<'static>>, VerifyFailure> {
+    let policy = VerifyPolicy {
+        verify_mode: VerifyMode::CertRequired,
+        check_hostname: hostname.is_some(),
+        hostname_checks_common_name: true,
+        verify_flags,
+        purpose,
+    };
+    let Some((end_entity, intermediates)) = chain.split_first() else {
+        return Err(VerifyFailure::from_code(
+            codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+        ));
+    };
+    let index = StoreIndex::new(store, path::partial_chain(&policy));
+    let provider = rustls::crypto::ring::default_provider();
+    let req = Request {
+        policy: &policy,
+        algs: provider.signature_verification_algorithms.all,
+        end_entity,
+        intermediates,
+        now: UnixTime::now(),
+        hostname,
+    };
+    match path::verify(&index, &req) {
+        Ok(v) => {
+            for der in &v.store_used {
+                store.mark_used(der);
+            }
+            Ok(v.chain)
+        }
+        Err(Rejection::Verify(f)) => Err(f),
+        Err(Rejection::BadEncoding) => Err(VerifyFailure::new(
+            codes::CERT_SIGNATURE_FAILURE,
+            "unable to decode certificate",
+        )),
+    }
+}

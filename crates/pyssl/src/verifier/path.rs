@@ -1,0 +1,529 @@
+//! Chain verification with OpenSSL 3.0's outcomes, on top of rustls-webpki.
+//!
+//! webpki builds and checks the path; this module decides *which* OpenSSL verify code a
+//! failure is, in OpenSSL's order of checks (`verify_chain()` in `x509_vfy.c`):
+//! chain building (18/19/20/2) → extensions and purpose (24/25/26) → host/IP (62/64) →
+//! revocation (3/23) → signatures and validity times (7/9/10).
+//! Trust anchors follow OpenSSL's default trust: only self-signed store certificates, unless
+//! `VERIFY_X509_PARTIAL_CHAIN`, when every store certificate is an anchor. Other store
+//! certificates can still be used as intermediates.
+
+use rustls::pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+use webpki::{
+    CertRevocationList, EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter,
+    OwnedCertRevocationList, RevocationCheckDepth, RevocationOptionsBuilder, UnknownStatusPolicy,
+};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use super::hostname::match_hostname;
+use super::{codes, VerifyFailure, VerifyPolicy};
+use crate::constants::{Purpose, VERIFY_CRL_CHECK_CHAIN, VERIFY_CRL_CHECK_LEAF};
+use crate::VERIFY_X509_PARTIAL_CHAIN;
+
+/// Why a chain was rejected.
+#[derive(Debug, Clone)]
+pub(crate) enum Rejection {
+    /// An OpenSSL verify failure (code + message).
+    Verify(VerifyFailure),
+    /// The certificate could not be parsed at all (OpenSSL fails before verification).
+    BadEncoding,
+}
+
+impl From<VerifyFailure> for Rejection {
+    fn from(f: VerifyFailure) -> Self {
+        Rejection::Verify(f)
+    }
+}
+
+/// What the verifier needs to know about one certificate, parsed once.
+#[derive(Debug, Clone)]
+pub(crate) struct CertFacts {
+    pub(crate) subject: Vec<u8>,
+    pub(crate) issuer: Vec<u8>,
+    not_before: i64,
+    not_after: i64,
+    /// OpenSSL's EXFLAG_SS: issuer == subject, AKID consistent, keyCertSign allowed.
+    pub(crate) self_signed: bool,
+    /// EKU extension: None when absent, else (serverAuth|SGC, clientAuth).
+    eku: Option<(bool, bool)>,
+}
+
+const NS_SGC: &str = "2.16.840.1.113730.4.1";
+const MS_SGC: &str = "1.3.6.1.4.1.311.10.3.3";
+
+impl CertFacts {
+    pub(crate) fn parse(der: &[u8]) -> Option<CertFacts> {
+        let (_, cert) = X509Certificate::from_der(der).ok()?;
+        let subject = cert.subject().as_raw().to_vec();
+        let issuer = cert.issuer().as_raw().to_vec();
+        let mut skid = None;
+        let mut akid = None;
+        let mut cert_sign_ok = true;
+        for ext in cert.extensions() {
+            use x509_parser::extensions::ParsedExtension as P;
+            match ext.parsed_extension() {
+                P::SubjectKeyIdentifier(k) => skid = Some(k.0.to_vec()),
+                P::AuthorityKeyIdentifier(a) => {
+                    akid = a.key_identifier.as_ref().map(|k| k.0.to_vec())
+                }
+                P::KeyUsage(ku) => cert_sign_ok = ku.key_cert_sign(),
+                _ => {}
+            }
+        }
+        let akid_ok = match (&akid, &skid) {
+            (Some(a), Some(s)) => a == s,
+            _ => true,
+        };
+        let self_signed = subject == issuer && akid_ok && cert_sign_ok;
+        let eku = match cert.extended_key_usage() {
+            Ok(Some(e)) => {
+                let e = e.value;
+                let sgc = e
+                    .other
+                    .iter()
+                    .any(|o| o.to_id_string() == NS_SGC || o.to_id_string() == MS_SGC);
+                Some((e.server_auth || sgc, e.client_auth))
+            }
+            _ => None,
+        };
+        Some(CertFacts {
+            subject,
+            issuer,
+            not_before: cert.validity().not_before.timestamp(),
+            not_after: cert.validity().not_after.timestamp(),
+            self_signed,
+            eku,
+        })
+    }
+
+    /// OpenSSL's `xku_reject`: an EKU extension that lacks the purpose rejects the cert.
+    fn purpose_ok(&self, purpose: Purpose) -> bool {
+        match (self.eku, purpose) {
+            (None, _) => true,
+            (Some((server, _)), Purpose::ServerAuth) => server,
+            (Some((_, client)), Purpose::ClientAuth) => client,
+        }
+    }
+
+    /// OpenSSL's `x509_check_cert_time`.
+    fn time_error(&self, now: i64) -> Option<i64> {
+        if self.not_before > now {
+            Some(codes::CERT_NOT_YET_VALID)
+        } else if self.not_after < now {
+            Some(codes::CERT_HAS_EXPIRED)
+        } else {
+            None
+        }
+    }
+}
+
+/// One certificate of the trust store.
+#[derive(Debug)]
+struct StoreCert {
+    der: CertificateDer<'static>,
+    facts: CertFacts,
+}
+
+/// The trust store, prepared for webpki once per verifier.
+#[derive(Debug, Default)]
+pub(crate) struct StoreIndex {
+    certs: Vec<StoreCert>,
+    anchors: Vec<TrustAnchor<'static>>,
+    /// `anchors[i]` was made from `certs[anchor_cert[i]]`.
+    anchor_cert: Vec<usize>,
+    /// Store certificates that are not anchors (usable as intermediates).
+    store_intermediates: Vec<CertificateDer<'static>>,
+    crls: Vec<CertRevocationList<'static>>,
+    /// Raw issuer names of `crls`.
+    crl_issuers: Vec<Vec<u8>>,
+}
+
+impl StoreIndex {
+    /// Indexes `store`; with `partial_chain` every certificate is an anchor.
+    pub(crate) fn new(store: &pyssl_trust::TrustStore, partial_chain: bool) -> StoreIndex {
+        let mut idx = StoreIndex::default();
+        for der in store.certificates() {
+            let Some(facts) = CertFacts::parse(&der) else {
+                continue;
+            };
+            let i = idx.certs.len();
+            let anchor = if partial_chain || facts.self_signed {
+                webpki::anchor_from_trusted_cert(&der)
+                    .ok()
+                    .map(|a| a.to_owned())
+            } else {
+                None
+            };
+            match anchor {
+                Some(a) => {
+                    idx.anchors.push(a);
+                    idx.anchor_cert.push(i);
+                }
+                None => idx.store_intermediates.push(der.clone()),
+            }
+            idx.certs.push(StoreCert { der, facts });
+        }
+        for crl in store.crls() {
+            let issuer =
+                x509_parser::revocation_list::CertificateRevocationList::from_der(crl.as_ref())
+                    .map(|(_, c)| c.issuer().as_raw().to_vec());
+            if let (Ok(owned), Ok(issuer)) =
+                (OwnedCertRevocationList::from_der(crl.as_ref()), issuer)
+            {
+                idx.crls.push(CertRevocationList::from(owned));
+                idx.crl_issuers.push(issuer);
+            }
+        }
+        idx
+    }
+
+    fn anchor_index_of_der(&self, der: &[u8]) -> Option<usize> {
+        self.anchor_cert
+            .iter()
+            .copied()
+            .find(|&i| self.certs[i].der.as_ref() == der)
+    }
+
+    fn store_cert_by_subject(&self, subject: &[u8]) -> Option<&StoreCert> {
+        self.certs.iter().find(|c| c.facts.subject == subject)
+    }
+}
+
+/// Accepts any EKU: purpose is checked afterwards, in OpenSSL's order and with its rules.
+struct AnyEku;
+
+impl ExtendedKeyUsageValidator for AnyEku {
+    fn validate(&self, _iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        Ok(())
+    }
+}
+
+/// A verified path: leaf first, trust anchor last, plus the store certificates it used.
+pub(crate) struct Verified {
+    pub(crate) chain: Vec<CertificateDer<'static>>,
+    pub(crate) store_used: Vec<CertificateDer<'static>>,
+}
+
+/// Inputs of one verification.
+pub(crate) struct Request<'a> {
+    pub(crate) policy: &'a VerifyPolicy,
+    pub(crate) algs: &'a [&'a dyn SignatureVerificationAlgorithm],
+    pub(crate) end_entity: &'a CertificateDer<'a>,
+    pub(crate) intermediates: &'a [CertificateDer<'a>],
+    pub(crate) now: UnixTime,
+    /// The name to check (None: no name check).
+    pub(crate) hostname: Option<&'a str>,
+}
+
+fn fail(code: i64) -> Rejection {
+    Rejection::Verify(VerifyFailure::from_code(code))
+}
+
+fn crl_flags(policy: &VerifyPolicy) -> Option<RevocationCheckDepth> {
+    if policy.verify_flags.contains(VERIFY_CRL_CHECK_CHAIN) {
+        Some(RevocationCheckDepth::Chain)
+    } else if policy.verify_flags.contains(VERIFY_CRL_CHECK_LEAF) {
+        Some(RevocationCheckDepth::EndEntity)
+    } else {
+        None
+    }
+}
+
+/// Whether a policy treats every store certificate as an anchor.
+pub(crate) fn partial_chain(policy: &VerifyPolicy) -> bool {
+    policy.verify_flags.contains(VERIFY_X509_PARTIAL_CHAIN)
+}
+
+/// Verifies a chain as OpenSSL would for a CPython context with `req.policy`.
+pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Rejection> {
+    let leaf = CertFacts::parse(req.end_entity).ok_or(Rejection::BadEncoding)?;
+    let now = req.now.as_secs() as i64;
+
+    // A trusted leaf (self-signed in the store, or any store cert with PARTIAL_CHAIN)
+    // is a complete chain by itself.
+    if let Some(i) = idx.anchor_index_of_der(req.end_entity) {
+        let sc = &idx.certs[i];
+        return finish(
+            idx,
+            req,
+            vec![(sc.der.clone(), sc.facts.clone())],
+            Some(sc.der.clone()),
+            vec![sc.der.clone()],
+            now,
+            None,
+        );
+    }
+
+    let ee = EndEntityCert::try_from(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
+    let mut pool: Vec<CertificateDer<'_>> = req.intermediates.to_vec();
+    pool.extend(idx.store_intermediates.iter().cloned());
+
+    let build = |time: UnixTime| {
+        ee.verify_for_usage(req.algs, &idx.anchors, &pool, time, AnyEku, None, None)
+            .map(|path| collect_path(idx, &path))
+    };
+
+    let (path, anchor_der, time_used) = match build(req.now) {
+        Ok((p, a)) => (p, a, None),
+        Err(e) if is_time_error(&e) => {
+            // OpenSSL checks times last: find the chain at a time where it is valid,
+            // then report the checks OpenSSL runs before the time check.
+            match candidate_times(&leaf, req.intermediates, idx)
+                .into_iter()
+                .find_map(|t| build(unix(t)).ok().map(|r| (r, t)))
+            {
+                Some(((p, a), t)) => (p, a, Some(t)),
+                None => return Err(map_webpki(&e)),
+            }
+        }
+        Err(webpki::Error::UnknownIssuer) => {
+            return Err(classify_unknown_issuer(idx, &leaf, req.intermediates))
+        }
+        Err(e) => return Err(map_webpki(&e)),
+    };
+
+    let store_used = path
+        .iter()
+        .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
+        .map(|(der, _)| der.clone())
+        .collect();
+    finish(idx, req, path, anchor_der, store_used, now, time_used)
+}
+
+/// The checks after chain building, in OpenSSL's order.
+fn finish(
+    idx: &StoreIndex,
+    req: &Request<'_>,
+    path: Vec<(CertificateDer<'static>, CertFacts)>,
+    anchor_der: Option<CertificateDer<'static>>,
+    store_used: Vec<CertificateDer<'static>>,
+    now: i64,
+    time_used: Option<u64>,
+) -> Result<Verified, Rejection> {
+    // check_extensions / check_purpose, leaf first.
+    if path.iter().any(|(_, f)| !f.purpose_ok(req.policy.purpose)) {
+        return Err(fail(codes::INVALID_PURPOSE));
+    }
+    // check_id
+    if let Some(name) = req.hostname {
+        match_hostname(req.end_entity, name, req.policy.hostname_checks_common_name)?;
+    }
+    // check_revocation
+    if let Some(depth) = crl_flags(req.policy) {
+        check_revocation(idx, req, &path, depth, time_used)?;
+    }
+    // internal_verify: validity times, from the anchor down to the leaf.
+    for (_, f) in path.iter().rev() {
+        if let Some(code) = f.time_error(now) {
+            return Err(fail(code));
+        }
+    }
+    let _ = anchor_der;
+    Ok(Verified {
+        chain: path.into_iter().map(|(d, _)| d).collect(),
+        store_used,
+    })
+}
+
+fn check_revocation(
+    idx: &StoreIndex,
+    req: &Request<'_>,
+    path: &[(CertificateDer<'static>, CertFacts)],
+    depth: RevocationCheckDepth,
+    time_used: Option<u64>,
+) -> Result<(), Rejection> {
+    if idx.crls.is_empty() {
+        return Err(fail(codes::UNABLE_TO_GET_CRL));
+    }
+    if path.len() < 2 {
+        // A trusted leaf: OpenSSL needs a CRL from its issuer (itself).
+        let leaf = &path[0].1;
+        let has = idx.crl_issuers.iter().any(|c| c == &leaf.subject);
+        return if has {
+            Ok(())
+        } else {
+            Err(fail(codes::UNABLE_TO_GET_CRL))
+        };
+    }
+    let crl_refs: Vec<&CertRevocationList<'_>> = idx.crls.iter().collect();
+    let Ok(builder) = RevocationOptionsBuilder::new(&crl_refs) else {
+        return Err(fail(codes::UNABLE_TO_GET_CRL));
+    };
+    let expiration = if time_used.is_none() {
+        webpki::ExpirationPolicy::Enforce
+    } else {
+        webpki::ExpirationPolicy::Ignore
+    };
+    let options = builder
+        .with_depth(depth)
+        .with_status_policy(UnknownStatusPolicy::Deny)
+        .with_expiration_policy(expiration)
+        .build();
+    let ee = EndEntityCert::try_from(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
+    let mut pool: Vec<CertificateDer<'_>> = req.intermediates.to_vec();
+    pool.extend(idx.store_intermediates.iter().cloned());
+    let time = time_used.map(unix).unwrap_or(req.now);
+    match ee.verify_for_usage(
+        req.algs,
+        &idx.anchors,
+        &pool,
+        time,
+        AnyEku,
+        Some(options),
+        None,
+    ) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(map_webpki(&e)),
+    }
+}
+
+fn unix(secs: u64) -> UnixTime {
+    UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs))
+}
+
+/// Leaf, intermediates (DER + facts) and anchor cert of a webpki path.
+#[allow(clippy::type_complexity)]
+fn collect_path(
+    idx: &StoreIndex,
+    path: &webpki::VerifiedPath<'_>,
+) -> (
+    Vec<(CertificateDer<'static>, CertFacts)>,
+    Option<CertificateDer<'static>>,
+) {
+    let mut out = Vec::new();
+    let mut push = |der: &[u8]| {
+        if let Some(f) = CertFacts::parse(der) {
+            out.push((CertificateDer::from(der.to_vec()), f));
+        }
+    };
+    push(path.end_entity().der().as_ref());
+    for c in path.intermediate_certificates() {
+        push(c.der().as_ref());
+    }
+    let anchor = path.anchor();
+    let anchor_der = idx
+        .anchors
+        .iter()
+        .position(|a| std::ptr::eq(a, anchor))
+        .map(|i| idx.certs[idx.anchor_cert[i]].der.clone());
+    if let Some(d) = &anchor_der {
+        push(d.as_ref());
+    }
+    (out, anchor_der)
+}
+
+fn is_time_error(e: &webpki::Error) -> bool {
+    matches!(
+        e,
+        webpki::Error::CertExpired { .. }
+            | webpki::Error::CertNotValidYet { .. }
+            | webpki::Error::InvalidCertValidity
+    )
+}
+
+/// Instants at which some certificate of the chain is valid (tried in order).
+fn candidate_times(
+    leaf: &CertFacts,
+    presented: &[CertificateDer<'_>],
+    idx: &StoreIndex,
+) -> Vec<u64> {
+    let mut facts = vec![leaf.clone()];
+    facts.extend(presented.iter().filter_map(|d| CertFacts::parse(d)));
+    facts.extend(idx.certs.iter().map(|c| c.facts.clone()));
+    let mut times: Vec<u64> = Vec::new();
+    for f in &facts {
+        for t in [
+            f.not_before.saturating_add(1),
+            f.not_after.saturating_sub(1),
+        ] {
+            if t >= 0 && !times.contains(&(t as u64)) {
+                times.push(t as u64);
+            }
+        }
+    }
+    times.truncate(32);
+    times
+}
+
+/// OpenSSL's build_chain outcome when no trusted issuer was found:
+/// 18 (self-signed leaf), 19 (self-signed cert in the chain), 2 (a store
+/// certificate's issuer is missing) or 20.
+fn classify_unknown_issuer(
+    idx: &StoreIndex,
+    leaf: &CertFacts,
+    presented: &[CertificateDer<'_>],
+) -> Rejection {
+    if leaf.self_signed {
+        return fail(codes::DEPTH_ZERO_SELF_SIGNED_CERT);
+    }
+    let presented: Vec<CertFacts> = presented
+        .iter()
+        .filter_map(|d| CertFacts::parse(d))
+        .collect();
+    let mut cur = leaf.clone();
+    let mut from_store = false;
+    for _ in 0..16 {
+        if let Some(sc) = idx.store_cert_by_subject(&cur.issuer) {
+            if sc.facts.self_signed {
+                break;
+            }
+            cur = sc.facts.clone();
+            from_store = true;
+            continue;
+        }
+        match presented
+            .iter()
+            .find(|p| p.subject == cur.issuer && p.subject != cur.subject)
+        {
+            Some(p) if p.self_signed => return fail(codes::SELF_SIGNED_CERT_IN_CHAIN),
+            Some(p) => {
+                cur = p.clone();
+                from_store = false;
+            }
+            None => {
+                return fail(if from_store {
+                    codes::UNABLE_TO_GET_ISSUER_CERT
+                } else {
+                    codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+                })
+            }
+        }
+    }
+    fail(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
+}
+
+/// Maps a webpki error to OpenSSL's verify code.
+fn map_webpki(e: &webpki::Error) -> Rejection {
+    use webpki::Error as E;
+    #[allow(deprecated)]
+    let code = match e {
+        E::BadDer | E::BadDerTime | E::TrailingData(_) | E::UnsupportedCertVersion => {
+            return Rejection::BadEncoding
+        }
+        E::CertExpired { .. } | E::InvalidCertValidity => codes::CERT_HAS_EXPIRED,
+        E::CertNotValidYet { .. } => codes::CERT_NOT_YET_VALID,
+        E::CertRevoked => codes::CERT_REVOKED,
+        E::UnknownRevocationStatus | E::IssuerNotCrlSigner => codes::UNABLE_TO_GET_CRL,
+        E::CrlExpired { .. } => codes::CRL_HAS_EXPIRED,
+        E::InvalidCrlSignatureForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithm
+        | E::UnsupportedCrlSignatureAlgorithmContext(_)
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKey
+        | E::UnsupportedCrlSignatureAlgorithmForPublicKeyContext(_) => codes::CRL_SIGNATURE_FAILURE,
+        E::InvalidSignatureForPublicKey
+        | E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
+        | E::SignatureAlgorithmMismatch => codes::CERT_SIGNATURE_FAILURE,
+        E::CaUsedAsEndEntity | E::EndEntityUsedAsCa => codes::INVALID_CA,
+        E::PathLenConstraintViolated => codes::PATH_LENGTH_EXCEEDED,
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            codes::INVALID_PURPOSE
+        }
+        E::NameConstraintViolation => codes::PERMITTED_VIOLATION,
+        E::UnsupportedCriticalExtension => codes::UNHANDLED_CRITICAL_EXTENSION,
+        _ => codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+    };
+    fail(code)
+}

@@ -1,0 +1,144 @@
+//! Test PKI generated at test time: a CA and leaf certificates (ECDSA via rcgen/ring,
+//! RSA keys via the `openssl` CLI since ring cannot generate RSA keys), written to a
+//! temporary directory as PEM files.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType,
+};
+
+/// Key algorithm of a generated certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alg {
+    /// ECDSA P-256.
+    Ecdsa,
+    /// RSA 2048.
+    Rsa,
+}
+
+/// A generated key pair, its certificate and the files they were written to.
+pub struct Leaf {
+    /// Certificate PEM file.
+    pub cert: PathBuf,
+    /// Private key PEM file (PKCS#8).
+    pub key: PathBuf,
+    /// Certificate DER.
+    pub der: Vec<u8>,
+    /// Private key PEM text.
+    pub key_pem: String,
+}
+
+/// A CA with its files in a temporary directory.
+pub struct Pki {
+    /// The directory holding every file.
+    pub dir: tempfile::TempDir,
+    /// The CA certificate PEM file.
+    pub ca_cert: PathBuf,
+    /// The CA certificate DER.
+    pub ca_der: Vec<u8>,
+    ca_params: CertificateParams,
+    ca_key: KeyPair,
+    counter: std::cell::Cell<u32>,
+}
+
+fn rsa_key() -> KeyPair {
+    let out = Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+        ])
+        .output()
+        .expect("openssl CLI must be installed");
+    assert!(out.status.success(), "openssl genpkey failed");
+    KeyPair::from_pem(&String::from_utf8(out.stdout).unwrap()).expect("RSA key")
+}
+
+fn key_for(alg: Alg) -> KeyPair {
+    match alg {
+        Alg::Ecdsa => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap(),
+        Alg::Rsa => rsa_key(),
+    }
+}
+
+impl Pki {
+    /// A fresh CA ("pyssl test CA", ECDSA P-256).
+    pub fn new() -> Pki {
+        Pki::with_ca_alg(Alg::Ecdsa)
+    }
+
+    /// A fresh CA with the given key algorithm.
+    pub fn with_ca_alg(alg: Alg) -> Pki {
+        let dir = tempfile::tempdir().unwrap();
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "pyssl test CA");
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "pyssl");
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_key = key_for(alg);
+        let cert = params.self_signed(&ca_key).unwrap();
+        let ca_cert = dir.path().join("ca.pem");
+        std::fs::write(&ca_cert, cert.pem()).unwrap();
+        Pki {
+            ca_der: cert.der().to_vec(),
+            ca_cert,
+            dir,
+            ca_params: params,
+            ca_key,
+            counter: std::cell::Cell::new(0),
+        }
+    }
+
+    /// The directory of the files.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A leaf for `names` (DNS names or IP addresses), server+client auth EKUs.
+    pub fn leaf(&self, alg: Alg, cn: &str, names: &[&str]) -> Leaf {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, cn);
+        params.subject_alt_names = names
+            .iter()
+            .map(|n| match n.parse::<std::net::IpAddr>() {
+                Ok(ip) => SanType::IpAddress(ip),
+                Err(_) => SanType::DnsName((*n).try_into().unwrap()),
+            })
+            .collect();
+        params.extended_key_usages = vec![
+            ExtendedKeyUsagePurpose::ServerAuth,
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ];
+        params.use_authority_key_identifier_extension = true;
+        let key = key_for(alg);
+        let issuer = Issuer::from_params(&self.ca_params, &self.ca_key);
+        let cert = params.signed_by(&key, &issuer).unwrap();
+        let n = self.counter.get();
+        self.counter.set(n + 1);
+        let cert_path = self.dir.path().join(format!("leaf{n}.pem"));
+        let key_path = self.dir.path().join(format!("leaf{n}.key"));
+        std::fs::write(&cert_path, cert.pem()).unwrap();
+        std::fs::write(&key_path, key.serialize_pem()).unwrap();
+        Leaf {
+            cert: cert_path,
+            key: key_path,
+            der: cert.der().to_vec(),
+            key_pem: key.serialize_pem(),
+        }
+    }
+}
+
+impl Default for Pki {
+    fn default() -> Self {
+        Pki::new()
+    }
+}

@@ -5,14 +5,49 @@
 //! `cert_time_to_seconds`, and OpenSSL's OID long names.
 //!
 //! This crate has no TLS state and does no I/O beyond reading files the caller names.
+//!
+//! ```
+//! let pem = pyssl_cert::pem::der_cert_to_pem_cert(b"\x30\x00");
+//! assert!(pyssl_cert::decode_cert(pem.as_bytes()).is_err());
+//! ```
+//!
+//! The rules (measured on CPython 3.11–3.13 with OpenSSL 3.0) are in
+//! `getpeercert-rules.md`; in short: OpenSSL decides what parses (so the certificate
+//! walk uses a small BER/DER reader with OpenSSL's acceptance rules rather than
+//! x509-parser's stricter ones), OpenSSL prints serials, dates and othernames, and
+//! CPython assembles the dict.
 #![forbid(unsafe_code)]
 
+pub mod asn1_time;
+mod cert;
+mod cert_time;
+mod der;
 mod error;
+mod general_name;
+mod info;
+mod name;
+pub mod oid;
+mod oid_names;
+pub mod pem;
+pub mod pybase64;
+mod pyrepr;
 
+pub use cert::{decode_cert, decode_cert_der};
+pub use cert_time::cert_time_to_seconds;
 pub use error::CertError;
+pub use general_name::SanValue;
+pub use info::{CertDict, CertInfo};
+pub use name::{Name, NameValue, Rdn};
+pub use pem::{der_cert_to_pem_cert, pem_cert_to_der_cert, read_pem_bundle, PemItem};
+pub use pyrepr::repr_str as python_repr_str;
 
 /// Result type of this crate.
 pub type Result<T, E = CertError> = std::result::Result<T, E>;
 
-mod info;
-pub use info::{decode_cert, CertInfo};
+/// Reads a file the caller names and decodes its first certificate (PEM or DER).
+///
+/// A missing file gives a `FileNotFoundError`-class [`CertError`].
+pub fn decode_cert_file(path: &std::path::Path) -> Result<CertInfo> {
+    let data = std::fs::read(path).map_err(|e| CertError::io(&e))?;
+    decode_cert(&data)
+}

@@ -18,6 +18,10 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
+    Bench(cmd::bench::Args),
+    /// Load a CA store like SSLContext.load_verify_locations and show what it holds.
+    Trust(cmd::trust::Args),
     /// Connect to a TLS server and report the connection (CPython's SSLSocket view).
     #[command(name = "s_client")]
     SClient(cmd::s_client::Args),
@@ -32,6 +36,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
+        Command::Trust(args) => cmd::trust::run(args),
         Command::SClient(args) => cmd::s_client::run(args),
         Command::SServer(args) => cmd::s_server::run(args),
         Command::GetServerCertificate(args) => cmd::get_server_certificate::run(args),

@@ -1,0 +1,90 @@
+//! `pyssl bench [--json] [--quick] [--cases LIST]`: pyssl against raw rustls in the same run.
+//!
+//! Every case runs the same work twice — once through pyssl's Python-shaped API (`SslObject`
+//! over `MemoryBio`, driven as a Python program drives `SSLObject`), once through rustls'
+//! own buffered API with the same provider, certificates and parameters — interleaved over
+//! several rounds and timed in CPU seconds. The report gives medians, min–max and the
+//! pyssl/raw ratio per case. See docs/performance.md.
+
+mod alloc;
+mod cases;
+mod clock;
+mod fixtures;
+mod pyside;
+mod raw;
+mod report;
+mod runner;
+mod spec;
+mod stats;
+
+use std::process::ExitCode;
+
+/// Arguments of `pyssl bench`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Print a JSON array (one object per case: case, unit, pyssl, raw, ratio, …).
+    #[arg(long)]
+    pub json: bool,
+    /// Fewer, shorter rounds (the whole run takes well under a minute).
+    #[arg(long)]
+    pub quick: bool,
+    /// Comma-separated case names or prefixes (e.g. `handshake,bulk-tls13-aes128gcm`).
+    #[arg(long, value_name = "LIST")]
+    pub cases: Option<String>,
+    /// Measured rounds per side (default 11, or 5 with --quick).
+    #[arg(long, value_name = "N")]
+    pub rounds: Option<usize>,
+    /// Fixed iterations per batch instead of calibrating to a CPU-time target.
+    #[arg(long, value_name = "N", hide = true)]
+    pub iters: Option<u64>,
+}
+
+/// Runs `pyssl bench`.
+pub fn run(args: Args) -> ExitCode {
+    let selected = match cases::select(args.cases.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("pyssl bench: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let fx = match fixtures::Fixtures::new() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("pyssl bench: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let plan = runner::Plan {
+        rounds: args
+            .rounds
+            .unwrap_or(if args.quick { 5 } else { 11 })
+            .max(1),
+        target_secs: if args.quick { 0.04 } else { 0.25 },
+        iters: args.iters,
+        heap_pairs: if args.quick { 16 } else { 64 },
+    };
+    let progress = runner::Progress::new(selected.len());
+    let outcomes: Vec<runner::Outcome> = selected
+        .iter()
+        .enumerate()
+        .map(|(i, case)| runner::run(case, &fx, &plan, &progress, i))
+        .collect();
+    progress.done();
+
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report::json(&outcomes)).unwrap_or_default()
+        );
+    } else {
+        let header = format!(
+            "pyssl bench: {} rounds per side, interleaved; rates per second of {}; \
+             ratio = pyssl/raw (heap: bytes, lower is better)",
+            plan.rounds,
+            clock::describe()
+        );
+        print!("{}", report::table(&outcomes, &header));
+    }
+    ExitCode::SUCCESS
+}

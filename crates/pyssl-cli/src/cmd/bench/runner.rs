@@ -1,0 +1,157 @@
+//! Runs one case: builds both sides, sizes a batch, then measures the sides interleaved
+//! (A B, B A, A B, …) so drift on a shared machine hits both equally.
+
+use super::cases::{self, Case, Side, Work};
+use super::clock::{Scope, Stamp};
+use super::fixtures::Fixtures;
+use super::stats::{self, Summary};
+use std::io::{IsTerminal, Write};
+
+/// Tuning for a run.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    /// Measured rounds per side.
+    pub rounds: usize,
+    /// Target CPU seconds per batch.
+    pub target_secs: f64,
+    /// Fixed iterations per batch (skips calibration), if set.
+    pub iters: Option<u64>,
+    /// Connection pairs alive at once in heap cases.
+    pub heap_pairs: u64,
+}
+
+/// Result of one side of one case: its summary, or why there is none.
+pub type SideResult = Result<Summary, String>;
+
+/// Result of one case.
+pub struct Outcome {
+    /// The case.
+    pub case: Case,
+    /// pyssl's figures.
+    pub pyssl: SideResult,
+    /// raw rustls' figures.
+    pub raw: SideResult,
+}
+
+/// Progress line on stderr, shown only when stderr is a terminal.
+pub struct Progress {
+    on: bool,
+    total: usize,
+}
+
+impl Progress {
+    /// A progress reporter for `total` cases.
+    pub fn new(total: usize) -> Progress {
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            total,
+        }
+    }
+
+    fn show(&self, index: usize, case: &str, what: &str) {
+        if self.on {
+            let mut e = std::io::stderr().lock();
+            let _ = write!(e, "\r\x1b[K[{}/{}] {case}: {what}", index + 1, self.total);
+            let _ = e.flush();
+        }
+    }
+
+    /// Clears the line.
+    pub fn done(&self) {
+        if self.on {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
+        }
+    }
+}
+
+/// Measures `case`.
+pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: usize) -> Outcome {
+    progress.show(index, case.name, "setting up");
+    let mut sides: Vec<(Side, Result<Work, String>)> = [Side::Pyssl, Side::Raw]
+        .into_iter()
+        .map(|s| (s, cases::work(case, s, fx)))
+        .collect();
+
+    let batch = if !case.kind.is_rate() {
+        plan.heap_pairs
+    } else {
+        progress.show(index, case.name, "calibrating");
+        calibrate(&mut sides, plan)
+    };
+
+    let mut samples: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for round in 0..plan.rounds {
+        progress.show(
+            index,
+            case.name,
+            &format!("round {}/{}", round + 1, plan.rounds),
+        );
+        let order: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for i in order {
+            let (_, slot) = &mut sides[i];
+            let Ok(work) = slot else { continue };
+            match measure(work, batch, case.kind.is_rate()) {
+                Ok(v) => samples[i].push(v),
+                Err(e) => *slot = Err(e),
+            }
+        }
+    }
+
+    let mut results = sides.into_iter().zip(samples).map(|((_, slot), s)| {
+        slot.and_then(|_| stats::summarize(&s).ok_or_else(|| "no valid samples".to_string()))
+    });
+    let pyssl = results.next().unwrap_or_else(|| Err("missing".into()));
+    let raw = results.next().unwrap_or_else(|| Err("missing".into()));
+    Outcome {
+        case: *case,
+        pyssl,
+        raw,
+    }
+}
+
+/// One batch: a rate (units per CPU second) or, for heap cases, the closure's own figure.
+fn measure(work: &mut Work, n: u64, rate: bool) -> Result<f64, String> {
+    if !rate {
+        return work(n);
+    }
+    let t = Stamp::now(Scope::Thread);
+    let units = work(n)?;
+    let secs = t.elapsed_secs();
+    if secs <= 0.0 {
+        return Err("batch took no measurable CPU time".into());
+    }
+    Ok(units / secs)
+}
+
+/// Warms both sides up and finds a batch size taking about `plan.target_secs` on the raw side
+/// (or pyssl's when raw is unavailable). A side failing here is marked unavailable.
+fn calibrate(sides: &mut [(Side, Result<Work, String>)], plan: &Plan) -> u64 {
+    const CAP: u64 = 1 << 24;
+    for (_, slot) in sides.iter_mut() {
+        if let Ok(work) = slot {
+            if let Err(e) = work(1) {
+                *slot = Err(e);
+            }
+        }
+    }
+    if let Some(n) = plan.iters {
+        return n.max(1);
+    }
+    let probe = sides
+        .iter_mut()
+        .rev() // raw first
+        .find_map(|(_, slot)| slot.as_mut().ok());
+    let Some(work) = probe else { return 1 };
+    let mut n = 1;
+    loop {
+        let t = Stamp::now(Scope::Thread);
+        if work(n).is_err() {
+            return n;
+        }
+        let secs = t.elapsed_secs();
+        if secs >= plan.target_secs / 8.0 || n >= CAP {
+            return stats::batch_size(n, secs, plan.target_secs, CAP);
+        }
+        n *= 4;
+    }
+}

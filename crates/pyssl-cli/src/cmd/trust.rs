@@ -1,0 +1,151 @@
+//! `pyssl trust [--cafile F] [--capath D] [--cadata-file F] [--cadata-der F] [--default]
+//! [--binary] [--json]`: a CA store loaded as a bare `SSLContext(PROTOCOL_TLS_CLIENT)`
+//! would load it, then `cert_store_stats()`, `get_ca_certs()` and
+//! `get_default_verify_paths()`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use base64::Engine as _;
+use pyssl_cert::CertError;
+use pyssl_trust::{get_default_verify_paths, CaData, TrustStore};
+use serde_json::{json, Value};
+
+/// Arguments of `pyssl trust`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// PEM file of CA certificates and CRLs (`cafile=`).
+    #[arg(long, value_name = "F")]
+    pub cafile: Option<PathBuf>,
+    /// OpenSSL hashed directory (`capath=`).
+    #[arg(long, value_name = "D")]
+    pub capath: Option<PathBuf>,
+    /// File whose text is passed as `cadata=` (PEM).
+    #[arg(long, value_name = "F")]
+    pub cadata_file: Option<PathBuf>,
+    /// File whose bytes are passed as `cadata=` (DER), in a second call.
+    #[arg(long, value_name = "F")]
+    pub cadata_der: Option<PathBuf>,
+    /// Then call `load_default_certs()`.
+    #[arg(long)]
+    pub default: bool,
+    /// List CA certificates as base64 DER (`get_ca_certs(binary_form=True)`).
+    #[arg(long)]
+    pub binary: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `pyssl trust`.
+pub fn run(args: Args) -> ExitCode {
+    match load(&args).and_then(|store| report(&args, &store)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{err}");
+            if args.json {
+                let error = json!({"error": {
+                    "type": err.python_class,
+                    "library": err.library,
+                    "reason": err.reason,
+                    "message": err.to_string(),
+                }});
+                println!("{error}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<Vec<u8>, CertError> {
+    std::fs::read(path).map_err(|e| CertError::io(&e))
+}
+
+/// The call sequence of the CLI contract.
+fn load(args: &Args) -> Result<TrustStore, CertError> {
+    let mut store = TrustStore::new();
+    if args.cafile.is_some() || args.capath.is_some() || args.cadata_file.is_some() {
+        let cadata = match &args.cadata_file {
+            Some(path) => Some(CaData::Text(
+                String::from_utf8_lossy(&read(path)?).into_owned(),
+            )),
+            None => None,
+        };
+        store.load_verify_locations(args.cafile.as_deref(), args.capath.as_deref(), cadata)?;
+    }
+    if let Some(path) = &args.cadata_der {
+        store.load_verify_locations(None, None, Some(CaData::Der(read(path)?)))?;
+    }
+    if args.default {
+        store.load_default_certs();
+    }
+    Ok(store)
+}
+
+fn report(args: &Args, store: &TrustStore) -> Result<(), CertError> {
+    let stats = store.cert_store_stats();
+    let paths = get_default_verify_paths();
+    let ders = store.get_ca_certs_der();
+    if args.json {
+        let ca_certs: Vec<Value> = if args.binary {
+            ders.iter()
+                .map(|d| base64::engine::general_purpose::STANDARD.encode(d).into())
+                .collect()
+        } else {
+            store
+                .get_ca_certs_dicts()?
+                .iter()
+                .map(|info| info.to_json())
+                .collect()
+        };
+        let out = json!({
+            "stats": stats.to_json(),
+            "ca_certs": ca_certs,
+            "default_verify_paths": paths.to_json(),
+        });
+        println!("{out}");
+        return Ok(());
+    }
+    println!(
+        "x509: {}  crl: {}  x509_ca: {}",
+        stats.x509, stats.crl, stats.x509_ca
+    );
+    println!("{:<40}  {:<24}  SHA-256", "subject CN", "notAfter");
+    for der in &ders {
+        let (cn, not_after) = match pyssl_cert::decode_cert(der) {
+            Ok(info) => summary(&info.to_json()),
+            Err(_) => ("?".to_owned(), "?".to_owned()),
+        };
+        let digest = ring::digest::digest(&ring::digest::SHA256, der);
+        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        println!("{cn:<40}  {not_after:<24}  {hex}");
+    }
+    if !store.embedded_roots().is_empty() {
+        println!(
+            "(+ {} embedded webpki-roots anchors)",
+            store.embedded_roots().len()
+        );
+    }
+    println!(
+        "default verify paths: cafile={} capath={}",
+        paths.cafile.as_deref().unwrap_or("None"),
+        paths.capath.as_deref().unwrap_or("None")
+    );
+    Ok(())
+}
+
+/// The subject's last commonName and notAfter of a `getpeercert()` dict.
+fn summary(dict: &Value) -> (String, String) {
+    let cn = dict["subject"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|rdn| rdn.as_array().into_iter().flatten())
+        .filter(|pair| pair[0] == "commonName")
+        .filter_map(|pair| pair[1].as_str())
+        .next_back()
+        .unwrap_or("-")
+        .to_owned();
+    let not_after = dict["notAfter"].as_str().unwrap_or("-").to_owned();
+    (cn, not_after)
+}

@@ -247,8 +247,11 @@ fn handshake_report(sock: &SslSocket) -> Value {
         "version": sock.version(),
         "cipher": cipher_json(sock.cipher()),
         "alpn": sock.selected_alpn_protocol(),
-        // TODO(engine): the raw SNI the client sent; null until the engine exposes it.
-        "server_name": Value::Null,
+        "server_name": sock
+            .ssl_object()
+            .connection()
+            .client_hello()
+            .and_then(|h| h.server_name.clone()),
         "peercert": peercert_json(sock.getpeercert().ok().flatten()),
         "session_reused": sock.session_reused(),
     })

@@ -116,6 +116,10 @@ impl SslContext {
                 "session can only be specified in client mode",
             ));
         }
+        if !opts.server_side && opts.server_hostname.is_none() && self.check_hostname() {
+            // CPython checks this when creating the SSL socket, before any I/O.
+            return Err(SslError::value("check_hostname requires server_hostname"));
+        }
         let mode = Mode::from_timeout(opts.timeout);
         if opts.do_handshake_on_connect && mode == Mode::NonBlocking {
             return Err(SslError::value(

@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Decode a certificate the way CPython's getpeercert() shows it.
     X509(cmd::x509::Args),
+    /// Run an in-memory TLS demo: fresh CA, server and create_default_context() client.
+    Demo(cmd::demo::Args),
     /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
     Bench(cmd::bench::Args),
     /// Load a CA store like SSLContext.load_verify_locations and show what it holds.
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Trust(args) => cmd::trust::run(args),
         Command::SClient(args) => cmd::s_client::run(args),
         Command::SServer(args) => cmd::s_server::run(args),

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
-use pyssl_trust::TrustStore;
+use pyssl_trust::{CaData, CertStoreStats, TrustStore};
 
 use crate::bio::MemoryBio;
 use crate::constants::*;
@@ -308,29 +308,22 @@ impl SslContext {
         })
     }
 
-    /// `SSLContext.load_verify_locations(cafile, capath, cadata)`.
+    /// `SSLContext.load_verify_locations(cafile, capath, cadata)` (see
+    /// [`TrustStore::load_verify_locations`] for the rules and errors).
     pub fn load_verify_locations(
         &self,
         cafile: Option<&Path>,
         capath: Option<&Path>,
-        cadata: Option<crate::trust_glue::CaData>,
+        cadata: Option<CaData>,
     ) -> Result<()> {
-        if cafile.is_none() && capath.is_none() && cadata.is_none() {
-            return Err(SslError::type_error(
-                "cafile, capath and cadata cannot be all omitted",
-            ));
-        }
         self.update(|s| {
-            crate::trust_glue::load_verify_locations(
-                crate::trust_glue::store_mut(&mut s.store),
-                cafile,
-                capath,
-                cadata,
-            )
+            Arc::make_mut(&mut s.store).load_verify_locations(cafile, capath, cadata)?;
+            Ok(())
         })
     }
 
-    /// `SSLContext.load_default_certs(purpose)`: the system's CA certificates.
+    /// `SSLContext.load_default_certs(purpose)`: the platform's CA certificates (on
+    /// non-Windows CPython, the same as `set_default_verify_paths()`).
     pub fn load_default_certs(&self, purpose: Purpose) -> Result<()> {
         let _ = purpose;
         self.set_default_verify_paths()
@@ -338,18 +331,25 @@ impl SslContext {
 
     /// `SSLContext.set_default_verify_paths()`.
     pub fn set_default_verify_paths(&self) -> Result<()> {
-        self.update(|s| crate::trust_glue::load_default(crate::trust_glue::store_mut(&mut s.store)))
+        self.update(|s| {
+            Arc::make_mut(&mut s.store).set_default_verify_paths();
+            Ok(())
+        })
     }
 
     /// `SSLContext.cert_store_stats()`: `{'x509': n, 'crl': n, 'x509_ca': n}`.
-    pub fn cert_store_stats(&self) -> crate::trust_glue::StoreStats {
-        crate::trust_glue::stats(&self.settings().store)
+    pub fn cert_store_stats(&self) -> CertStoreStats {
+        self.settings().store.cert_store_stats()
     }
 
-    /// `SSLContext.get_ca_certs(binary_form)`: the CA certificates as dicts (JSON form)
-    /// or DER.
+    /// `SSLContext.get_ca_certs(binary_form=False)`: the CA certificates as dicts.
+    pub fn get_ca_certs(&self) -> Result<Vec<pyssl_cert::CertInfo>> {
+        Ok(self.settings().store.get_ca_certs_dicts()?)
+    }
+
+    /// `SSLContext.get_ca_certs(binary_form=True)`: the CA certificates' DER.
     pub fn get_ca_certs_der(&self) -> Vec<Vec<u8>> {
-        crate::trust_glue::ca_certs_der(&self.settings().store)
+        self.settings().store.get_ca_certs_der()
     }
 
     /// The context's trust store (shared with the verifier).
@@ -440,7 +440,7 @@ pub fn create_default_context(
     purpose: Purpose,
     cafile: Option<&Path>,
     capath: Option<&Path>,
-    cadata: Option<crate::trust_glue::CaData>,
+    cadata: Option<CaData>,
 ) -> Result<SslContext> {
     let ctx = match purpose {
         Purpose::ServerAuth => SslContext::new(Protocol::TlsClient)?,

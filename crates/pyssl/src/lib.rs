@@ -17,7 +17,6 @@ pub mod engine;
 mod keys;
 mod object;
 mod session;
-mod trust_glue;
 
 pub use bio::MemoryBio;
 pub use constants::*;
@@ -27,8 +26,8 @@ pub use keys::Password;
 pub use object::SslObject;
 pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
+pub use pyssl_trust::{CaData, CertStoreStats};
 pub use session::SslSession;
-pub use trust_glue::{CaData, StoreStats};
 pub use verifier::{verify_chain, VerifyFailure};
 #[cfg(feature = "sockets")]
 pub use socket::{SocketOptions, SslListener, SslSocket, UnwrapError};

@@ -151,7 +151,7 @@ impl SslObject {
             return Ok(None);
         };
         if self.conn.context().verify_mode() == crate::CERT_NONE {
-            return Ok(Some(crate::engine::verify::empty_cert_info(&der)?));
+            return Ok(Some(pyssl_cert::CertInfo::empty()));
         }
         Ok(Some(pyssl_cert::decode_cert(&der)?))
     }

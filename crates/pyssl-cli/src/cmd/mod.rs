@@ -1,6 +1,7 @@
 //! One module per subcommand; each has an `Args` (clap) and a `run(Args) -> ExitCode`.
 
 pub mod bench;
+pub mod demo;
 pub mod trust;
 pub mod x509;
 pub mod get_server_certificate;

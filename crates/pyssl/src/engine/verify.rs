@@ -56,12 +56,6 @@ pub(crate) fn client_verifier(
     ))
 }
 
-/// `getpeercert()` under `CERT_NONE`: an empty dict.
-/// INTERIM: until `pyssl_cert::CertInfo::empty()` lands, the decoded certificate.
-pub(crate) fn empty_cert_info(der: &[u8]) -> crate::Result<pyssl_cert::CertInfo> {
-    Ok(pyssl_cert::decode_cert(der)?)
-}
-
 /// The chain the verifier accepts (leaf … anchor), recomputed; empty under `CERT_NONE`
 /// or when it does not verify.
 pub(crate) fn verified_chain(conn: &super::Connection) -> Vec<Vec<u8>> {

@@ -31,7 +31,10 @@ impl Guard {
             if let Some(st) = self.0.try_wait().expect("try_wait") {
                 return st;
             }
-            assert!(Instant::now() < end, "peer process did not exit within {limit:?}");
+            assert!(
+                Instant::now() < end,
+                "peer process did not exit within {limit:?}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -85,14 +88,49 @@ pub fn pki() -> &'static Pki {
             .expect("tempdir")
             .keep();
         let d = dir.as_path();
-        openssl(d, &["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key.sec1"]);
-        openssl(d, &["pkcs8", "-topk8", "-nocrypt", "-in", "ca.key.sec1", "-out", "ca.key"]);
         openssl(
             d,
             &[
-                "req", "-x509", "-new", "-key", "ca.key", "-sha256", "-days", "30", "-subj",
-                "/CN=pyssl test CA/O=pyssl", "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem",
+                "ecparam",
+                "-name",
+                "prime256v1",
+                "-genkey",
+                "-noout",
+                "-out",
+                "ca.key.sec1",
+            ],
+        );
+        openssl(
+            d,
+            &[
+                "pkcs8",
+                "-topk8",
+                "-nocrypt",
+                "-in",
+                "ca.key.sec1",
+                "-out",
+                "ca.key",
+            ],
+        );
+        openssl(
+            d,
+            &[
+                "req",
+                "-x509",
+                "-new",
+                "-key",
+                "ca.key",
+                "-sha256",
+                "-days",
+                "30",
+                "-subj",
+                "/CN=pyssl test CA/O=pyssl",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+                "-out",
+                "ca.pem",
             ],
         );
         std::fs::write(
@@ -118,13 +156,35 @@ pub fn pki() -> &'static Pki {
             openssl(
                 d,
                 &[
-                    "x509", "-req", "-in", &csr, "-CA", "ca.pem", "-CAkey", "ca.key",
-                    "-CAcreateserial", "-days", "30", "-sha256", "-extfile", ext, "-out", &pem,
+                    "x509",
+                    "-req",
+                    "-in",
+                    &csr,
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "30",
+                    "-sha256",
+                    "-extfile",
+                    ext,
+                    "-out",
+                    &pem,
                 ],
             );
-            Pair { cert: d.join(pem), key: d.join(key) }
+            Pair {
+                cert: d.join(pem),
+                key: d.join(key),
+            }
         };
-        let rsa = issue("rsa", &["-newkey", "rsa:2048"], "/CN=localhost/O=pyssl", "server.ext");
+        let rsa = issue(
+            "rsa",
+            &["-newkey", "rsa:2048"],
+            "/CN=localhost/O=pyssl",
+            "server.ext",
+        );
         let ecdsa = issue(
             "ecdsa",
             &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
@@ -137,7 +197,13 @@ pub fn pki() -> &'static Pki {
             "/CN=pyssl-client/O=pyssl",
             "client.ext",
         );
-        Pki { ca: d.join("ca.pem"), dir, rsa, ecdsa, client }
+        Pki {
+            ca: d.join("ca.pem"),
+            dir,
+            rsa,
+            ecdsa,
+            client,
+        }
     })
 }
 
@@ -185,7 +251,11 @@ pub fn wait_for_line<T: Send + 'static>(
 /// `openssl s_server -accept 127.0.0.1:0 ARGS...`: returns the guard and the port.
 /// stdout after the ACCEPT line comes through the receiver (when not `-quiet`).
 pub fn openssl_server(args: &[&str]) -> (Guard, u16, mpsc::Receiver<String>) {
-    let mut g = spawn(Command::new("openssl").args(["s_server", "-accept", "127.0.0.1:0"]).args(args));
+    let mut g = spawn(
+        Command::new("openssl")
+            .args(["s_server", "-accept", "127.0.0.1:0"])
+            .args(args),
+    );
     let out = g.0.stdout.take().unwrap();
     let (port, rest) = wait_for_line(out, |l| {
         l.strip_prefix("ACCEPT ")
@@ -198,9 +268,16 @@ pub fn openssl_server(args: &[&str]) -> (Guard, u16, mpsc::Receiver<String>) {
 /// Runs `python3 -c CODE ARGS...` whose first stdout line is `PORT <n>`; returns the guard,
 /// the port and the remaining lines.
 pub fn python_server(code: &str, args: &[&str]) -> (Guard, u16, mpsc::Receiver<String>) {
-    let mut g = spawn(Command::new(crate::python3()).arg("-c").arg(code).args(args));
+    let mut g = spawn(
+        Command::new(crate::python3())
+            .arg("-c")
+            .arg(code)
+            .args(args),
+    );
     let out = g.0.stdout.take().unwrap();
-    let (port, rest) = wait_for_line(out, |l| l.strip_prefix("PORT ").and_then(|p| p.parse().ok()));
+    let (port, rest) = wait_for_line(out, |l| {
+        l.strip_prefix("PORT ").and_then(|p| p.parse().ok())
+    });
     (g, port, rest)
 }
 
@@ -279,9 +356,11 @@ pub fn bulk_size() -> usize {
 /// A pyssl server context (`create_default_context(Purpose.CLIENT_AUTH)` style) for `pair`,
 /// verifying clients against the test CA with `mode`, offering `alpn`.
 pub fn server_ctx(pair: &Pair, mode: pyssl::VerifyMode, alpn: &[&str]) -> pyssl::SslContext {
-    let ctx = pyssl::create_default_context(pyssl::Purpose::ClientAuth, Some(&pki().ca), None, None)
-        .expect("server context");
-    ctx.load_cert_chain(&pair.cert, Some(&pair.key), None).expect("load_cert_chain");
+    let ctx =
+        pyssl::create_default_context(pyssl::Purpose::ClientAuth, Some(&pki().ca), None, None)
+            .expect("server context");
+    ctx.load_cert_chain(&pair.cert, Some(&pair.key), None)
+        .expect("load_cert_chain");
     ctx.set_verify_mode(mode).expect("verify_mode");
     if !alpn.is_empty() {
         ctx.set_alpn_protocols(alpn).expect("alpn");
@@ -291,8 +370,9 @@ pub fn server_ctx(pair: &Pair, mode: pyssl::VerifyMode, alpn: &[&str]) -> pyssl:
 
 /// A pyssl client context trusting the test CA, with the client certificate when `cert`.
 pub fn client_ctx(cert: bool, alpn: &[&str]) -> pyssl::SslContext {
-    let ctx = pyssl::create_default_context(pyssl::Purpose::ServerAuth, Some(&pki().ca), None, None)
-        .expect("client context");
+    let ctx =
+        pyssl::create_default_context(pyssl::Purpose::ServerAuth, Some(&pki().ca), None, None)
+            .expect("client context");
     if cert {
         ctx.load_cert_chain(&pki().client.cert, Some(&pki().client.key), None)
             .expect("client cert");

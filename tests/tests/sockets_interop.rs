@@ -127,13 +127,25 @@ fn pyssl_client_against_python_server_matrix() {
                 let (_g, port, rx) = python_server(
                     PY_SERVER,
                     &[
-                        path(&pair.cert), path(&pair.key), path(&pki().ca), verify, "h2,http/1.1",
-                        version_name(version), "info", "0",
+                        path(&pair.cert),
+                        path(&pair.key),
+                        path(&pki().ca),
+                        verify,
+                        "h2,http/1.1",
+                        version_name(version),
+                        "info",
+                        "0",
                     ],
                 );
                 let ctx = client_ctx(client_cert, &["http/1.1", "h2"]);
                 let mut c = ctx
-                    .connect(("127.0.0.1", port), SocketOptions { timeout: T, ..SocketOptions::client("localhost") })
+                    .connect(
+                        ("127.0.0.1", port),
+                        SocketOptions {
+                            timeout: T,
+                            ..SocketOptions::client("localhost")
+                        },
+                    )
                     .unwrap();
                 let py: Value = serde_json::from_str(&next_line(&rx, "info")).unwrap();
                 c.sendall(b"hi").unwrap();
@@ -144,7 +156,11 @@ fn pyssl_client_against_python_server_matrix() {
                 assert_eq!(py["alpn"], c.selected_alpn_protocol().unwrap(), "{ctxt}");
                 assert_eq!(py["alpn"], "h2", "server preference wins");
                 let mine = c.getpeercert().unwrap().map(|i| i.to_json());
-                assert_eq!(mine.as_ref(), Some(&py["own"]), "{ctxt}: getpeercert dict as CPython");
+                assert_eq!(
+                    mine.as_ref(),
+                    Some(&py["own"]),
+                    "{ctxt}: getpeercert dict as CPython"
+                );
                 if client_cert {
                     assert_eq!(py["peercert"]["subject"][0][0][1], "pyssl-client", "{ctxt}");
                 } else {
@@ -160,11 +176,22 @@ fn python_client_against_pyssl_server_matrix() {
     for version in [TlsVersion::TlsV1_2, TlsVersion::TlsV1_3] {
         for (kname, pair) in keys() {
             for client_cert in [false, true] {
-                let mode = if client_cert { VerifyMode::CertRequired } else { VerifyMode::CertNone };
+                let mode = if client_cert {
+                    VerifyMode::CertRequired
+                } else {
+                    VerifyMode::CertNone
+                };
                 let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
                 pin_version(&sctx, version);
-                let l = SslListener::bind("127.0.0.1:0", sctx, SocketOptions { timeout: T, ..SocketOptions::server() })
-                    .unwrap();
+                let l = SslListener::bind(
+                    "127.0.0.1:0",
+                    sctx,
+                    SocketOptions {
+                        timeout: T,
+                        ..SocketOptions::server()
+                    },
+                )
+                .unwrap();
                 let port = l.local_addr().unwrap().port();
                 let server = thread::spawn(move || {
                     let (mut s, _) = l.accept().unwrap();
@@ -184,9 +211,19 @@ fn python_client_against_pyssl_server_matrix() {
                 };
                 let port_s = port.to_string();
                 let (ok, out, err) = run_bounded(
-                    Command::new(pyssl_tests::python3()).arg("-c").arg(PY_CLIENT).args([
-                        port_s.as_str(), path(&pki().ca), cert, key, "http/1.1,h2", "-", "info", "0",
-                    ]),
+                    Command::new(pyssl_tests::python3())
+                        .arg("-c")
+                        .arg(PY_CLIENT)
+                        .args([
+                            port_s.as_str(),
+                            path(&pki().ca),
+                            cert,
+                            key,
+                            "http/1.1,h2",
+                            "-",
+                            "info",
+                            "0",
+                        ]),
                     Vec::new(),
                     PEER_WAIT,
                 );
@@ -198,7 +235,10 @@ fn python_client_against_pyssl_server_matrix() {
                 assert_eq!(py["version"], sv.unwrap(), "{ctxt}");
                 assert_eq!(py["cipher"], sc, "{ctxt}");
                 assert_eq!(py["alpn"], salpn.unwrap(), "{ctxt}");
-                assert_eq!(py["alpn"], "h2", "{ctxt}: the server's preference wins, as in OpenSSL");
+                assert_eq!(
+                    py["alpn"], "h2",
+                    "{ctxt}: the server's preference wins, as in OpenSSL"
+                );
                 assert_eq!(py["peercert"]["subject"][0][0][1], "localhost");
                 if client_cert {
                     assert_eq!(speer.as_ref(), Some(&py["client_cert_dict"]), "{ctxt}");
@@ -218,12 +258,24 @@ fn bulk_through_python_server_and_client() {
     let (_g, port, rx) = python_server(
         PY_SERVER,
         &[
-            path(&pki().ecdsa.cert), path(&pki().ecdsa.key), path(&pki().ca), "none", "-", "-",
-            "bulk", &n_s,
+            path(&pki().ecdsa.cert),
+            path(&pki().ecdsa.key),
+            path(&pki().ca),
+            "none",
+            "-",
+            "-",
+            "bulk",
+            &n_s,
         ],
     );
     let mut c = client_ctx(false, &[])
-        .connect(("127.0.0.1", port), SocketOptions { timeout: T, ..SocketOptions::client("localhost") })
+        .connect(
+            ("127.0.0.1", port),
+            SocketOptions {
+                timeout: T,
+                ..SocketOptions::client("localhost")
+            },
+        )
         .unwrap();
     let _info = next_line(&rx, "info");
     let up = pattern(11, n);
@@ -232,15 +284,26 @@ fn bulk_through_python_server_and_client() {
     c.read_exact(&mut down).unwrap();
     let sums: Value = serde_json::from_str(&next_line(&rx, "sums")).unwrap();
     assert_eq!(sums["got"], n);
-    assert_eq!(sums["sha_in"], sha256_hex(&up), "python received every byte");
-    assert_eq!(sums["sha_out"], sha256_hex(&down), "pyssl received every byte");
+    assert_eq!(
+        sums["sha_in"],
+        sha256_hex(&up),
+        "python received every byte"
+    );
+    assert_eq!(
+        sums["sha_out"],
+        sha256_hex(&down),
+        "pyssl received every byte"
+    );
     c.sendall(b"x").unwrap();
 
     // python client -> pyssl server.
     let l = SslListener::bind(
         "127.0.0.1:0",
         server_ctx(&pki().rsa, VerifyMode::CertNone, &[]),
-        SocketOptions { timeout: T, ..SocketOptions::server() },
+        SocketOptions {
+            timeout: T,
+            ..SocketOptions::server()
+        },
     )
     .unwrap();
     let port = l.local_addr().unwrap().port();
@@ -253,9 +316,19 @@ fn bulk_through_python_server_and_client() {
         (sha256_hex(&got), sha256_hex(&down))
     });
     let (ok, out, err) = run_bounded(
-        Command::new(pyssl_tests::python3()).arg("-c").arg(PY_CLIENT).args([
-            port.to_string().as_str(), path(&pki().ca), "-", "-", "-", "-", "bulk", &n_s,
-        ]),
+        Command::new(pyssl_tests::python3())
+            .arg("-c")
+            .arg(PY_CLIENT)
+            .args([
+                port.to_string().as_str(),
+                path(&pki().ca),
+                "-",
+                "-",
+                "-",
+                "-",
+                "bulk",
+                &n_s,
+            ]),
         Vec::new(),
         PEER_WAIT * 3,
     );
@@ -264,7 +337,10 @@ fn bulk_through_python_server_and_client() {
     let (server_in, server_out) = server.join().unwrap();
     assert_eq!(py["got"], n);
     assert_eq!(py["sha_out"], server_in, "pyssl server received every byte");
-    assert_eq!(py["sha_in"], server_out, "python client received every byte");
+    assert_eq!(
+        py["sha_in"], server_out,
+        "python client received every byte"
+    );
 }
 
 #[test]
@@ -272,19 +348,34 @@ fn unwrap_then_plaintext_with_python_peer() {
     let (_g, port, rx) = python_server(
         PY_SERVER,
         &[
-            path(&pki().ecdsa.cert), path(&pki().ecdsa.key), path(&pki().ca), "none", "-", "-",
-            "unwrap", "0",
+            path(&pki().ecdsa.cert),
+            path(&pki().ecdsa.key),
+            path(&pki().ca),
+            "none",
+            "-",
+            "-",
+            "unwrap",
+            "0",
         ],
     );
     let mut c = client_ctx(false, &[])
-        .connect(("127.0.0.1", port), SocketOptions { timeout: T, ..SocketOptions::client("localhost") })
+        .connect(
+            ("127.0.0.1", port),
+            SocketOptions {
+                timeout: T,
+                ..SocketOptions::client("localhost")
+            },
+        )
         .unwrap();
     let _info = next_line(&rx, "info");
     c.sendall(b"STARTTLS-OFF").unwrap();
     let mut tcp = c.unwrap().expect("unwrap");
     let mut plain = [0u8; 19];
     tcp.read_exact(&mut plain).unwrap();
-    assert_eq!(&plain, b"PLAINTEXT AFTER TLS", "nothing after the close_notify was lost");
+    assert_eq!(
+        &plain, b"PLAINTEXT AFTER TLS",
+        "nothing after the close_notify was lost"
+    );
     tcp.write_all(b"plain from rust").unwrap();
     let done: Value = serde_json::from_str(&next_line(&rx, "unwrap result")).unwrap();
     assert_eq!(done["tls"], "STARTTLS-OFF");
@@ -308,22 +399,45 @@ fn pyssl_client_against_openssl_s_server_matrix() {
         for (kname, pair) in keys() {
             for client_cert in [false, true] {
                 let mut args = vec![
-                    "-cert", path(&pair.cert), "-key", path(&pair.key), vflag, "-alpn", "h2,http/1.1",
-                    "-naccept", "1",
+                    "-cert",
+                    path(&pair.cert),
+                    "-key",
+                    path(&pair.key),
+                    vflag,
+                    "-alpn",
+                    "h2,http/1.1",
+                    "-naccept",
+                    "1",
                 ];
                 if client_cert {
-                    args.extend_from_slice(&["-Verify", "1", "-CAfile", path(&pki().ca), "-verify_return_error"]);
+                    args.extend_from_slice(&[
+                        "-Verify",
+                        "1",
+                        "-CAfile",
+                        path(&pki().ca),
+                        "-verify_return_error",
+                    ]);
                 }
                 let (_g, port, rx) = openssl_server(&args);
                 let ctx = client_ctx(client_cert, &["http/1.1"]);
                 let mut c = ctx
-                    .connect(("127.0.0.1", port), SocketOptions { timeout: T, ..SocketOptions::client("localhost") })
+                    .connect(
+                        ("127.0.0.1", port),
+                        SocketOptions {
+                            timeout: T,
+                            ..SocketOptions::client("localhost")
+                        },
+                    )
                     .unwrap();
                 c.sendall(b"hello from pyssl\n").unwrap();
                 let ctxt = format!("{vflag} {kname} client_cert={client_cert}");
                 assert_eq!(c.version(), Some(want_version), "{ctxt}");
                 assert_eq!(c.selected_alpn_protocol().as_deref(), Some("http/1.1"));
-                assert_eq!(line_starting(&rx, "ALPN protocols selected:"), "http/1.1", "{ctxt}");
+                assert_eq!(
+                    line_starting(&rx, "ALPN protocols selected:"),
+                    "http/1.1",
+                    "{ctxt}"
+                );
                 if client_cert {
                     let subject = line_starting(&rx, "subject=");
                     assert!(subject.contains("pyssl-client"), "{ctxt}: {subject}");
@@ -349,8 +463,16 @@ fn bulk_through_openssl_s_server() {
     let mut g = pyssl_tests::peers::Guard(
         Command::new("openssl")
             .args([
-                "s_server", "-accept", &accept, "-cert", path(&pair.cert), "-key", path(&pair.key),
-                "-naccept", "1", "-quiet",
+                "s_server",
+                "-accept",
+                &accept,
+                "-cert",
+                path(&pair.cert),
+                "-key",
+                path(&pair.key),
+                "-naccept",
+                "1",
+                "-quiet",
             ])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -368,7 +490,13 @@ fn bulk_through_openssl_s_server() {
     let ctx = client_ctx(false, &[]);
     let mut c = None;
     for _ in 0..200 {
-        match ctx.connect(("127.0.0.1", port), SocketOptions { timeout: T, ..SocketOptions::client("localhost") }) {
+        match ctx.connect(
+            ("127.0.0.1", port),
+            SocketOptions {
+                timeout: T,
+                ..SocketOptions::client("localhost")
+            },
+        ) {
             Ok(s) => {
                 c = Some(s);
                 break;
@@ -379,44 +507,89 @@ fn bulk_through_openssl_s_server() {
     let mut c = c.expect("openssl s_server did not come up");
     let up = pattern(21, n);
     c.sendall(&up).unwrap();
-    assert_eq!(reader.join().unwrap().unwrap(), sha256_hex(&up), "openssl received every byte");
+    assert_eq!(
+        reader.join().unwrap().unwrap(),
+        sha256_hex(&up),
+        "openssl received every byte"
+    );
     let down = pattern(22, n);
     let want = sha256_hex(&down);
     let writer = thread::spawn(move || sin.write_all(&down).map(|_| sin));
     let mut got = vec![0u8; n];
     c.read_exact(&mut got).unwrap();
-    assert_eq!(sha256_hex(&got), want, "pyssl received every byte from openssl");
+    assert_eq!(
+        sha256_hex(&got),
+        want,
+        "pyssl received every byte from openssl"
+    );
     let _sin = writer.join().unwrap().unwrap();
 }
 
 fn run_s_client(port: u16, extra: &[&str], stdin: Vec<u8>) -> (bool, Vec<u8>, String) {
     let connect = format!("127.0.0.1:{port}");
     let mut cmd = Command::new("openssl");
-    cmd.args(["s_client", "-connect", &connect, "-CAfile", path(&pki().ca), "-servername", "localhost"])
-        .args(["-verify_return_error", "-verify_hostname", "localhost", "-nocommands"])
-        .args(extra);
+    cmd.args([
+        "s_client",
+        "-connect",
+        &connect,
+        "-CAfile",
+        path(&pki().ca),
+        "-servername",
+        "localhost",
+    ])
+    .args([
+        "-verify_return_error",
+        "-verify_hostname",
+        "localhost",
+        "-nocommands",
+    ])
+    .args(extra);
     run_bounded(&mut cmd, stdin, PEER_WAIT)
 }
 
 #[test]
 fn openssl_s_client_against_pyssl_server_matrix() {
-    for (vflag, version) in [("-tls1_2", TlsVersion::TlsV1_2), ("-tls1_3", TlsVersion::TlsV1_3)] {
+    for (vflag, version) in [
+        ("-tls1_2", TlsVersion::TlsV1_2),
+        ("-tls1_3", TlsVersion::TlsV1_3),
+    ] {
         for (kname, pair) in keys() {
             for client_cert in [false, true] {
-                let mode = if client_cert { VerifyMode::CertRequired } else { VerifyMode::CertNone };
+                let mode = if client_cert {
+                    VerifyMode::CertRequired
+                } else {
+                    VerifyMode::CertNone
+                };
                 let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
-                let l = SslListener::bind("127.0.0.1:0", sctx, SocketOptions { timeout: T, ..SocketOptions::server() })
-                    .unwrap();
+                let l = SslListener::bind(
+                    "127.0.0.1:0",
+                    sctx,
+                    SocketOptions {
+                        timeout: T,
+                        ..SocketOptions::server()
+                    },
+                )
+                .unwrap();
                 let port = l.local_addr().unwrap().port();
                 let server = thread::spawn(move || {
                     let (mut s, _) = l.accept().unwrap();
                     s.sendall(b"greetings from pyssl\n").unwrap();
                     s.close_notify().unwrap();
-                    (s.version(), s.cipher().unwrap().0, s.selected_alpn_protocol(), s.getpeercert_der().unwrap())
+                    (
+                        s.version(),
+                        s.cipher().unwrap().0,
+                        s.selected_alpn_protocol(),
+                        s.getpeercert_der().unwrap(),
+                    )
                 });
                 let mut extra = vec![vflag, "-alpn", "http/1.1", "-ign_eof"];
                 if client_cert {
-                    extra.extend_from_slice(&["-cert", path(&pki().client.cert), "-key", path(&pki().client.key)]);
+                    extra.extend_from_slice(&[
+                        "-cert",
+                        path(&pki().client.cert),
+                        "-key",
+                        path(&pki().client.key),
+                    ]);
                 }
                 let (ok, out, err) = run_s_client(port, &extra, Vec::new());
                 let out = String::from_utf8_lossy(&out).into_owned();
@@ -425,10 +598,20 @@ fn openssl_s_client_against_pyssl_server_matrix() {
                 assert!(ok, "{ctxt}: s_client failed: {err}\n{out}");
                 assert!(out.contains("greetings from pyssl"), "{ctxt}: {out}");
                 assert!(out.contains("Verify return code: 0 (ok)"), "{ctxt}: {out}");
-                let want = if version == TlsVersion::TlsV1_3 { "TLSv1.3" } else { "TLSv1.2" };
+                let want = if version == TlsVersion::TlsV1_3 {
+                    "TLSv1.3"
+                } else {
+                    "TLSv1.2"
+                };
                 assert_eq!(sv, Some(want));
-                assert!(out.contains(&format!("Protocol  : {want}")), "{ctxt}: {out}");
-                assert!(out.contains(&format!("Cipher    : {scipher}")), "{ctxt}: {out}");
+                assert!(
+                    out.contains(&format!("Protocol  : {want}")),
+                    "{ctxt}: {out}"
+                );
+                assert!(
+                    out.contains(&format!("Cipher    : {scipher}")),
+                    "{ctxt}: {out}"
+                );
                 assert!(out.contains("ALPN protocol: http/1.1"), "{ctxt}: {out}");
                 assert_eq!(salpn.as_deref(), Some("http/1.1"));
                 assert_eq!(speer.is_some(), client_cert, "{ctxt}");
@@ -443,7 +626,10 @@ fn bulk_through_openssl_s_client_echo() {
     let l = SslListener::bind(
         "127.0.0.1:0",
         server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]),
-        SocketOptions { timeout: T, ..SocketOptions::server() },
+        SocketOptions {
+            timeout: T,
+            ..SocketOptions::server()
+        },
     )
     .unwrap();
     let port = l.local_addr().unwrap().port();
@@ -464,7 +650,11 @@ fn bulk_through_openssl_s_client_echo() {
     let want = sha256_hex(&data);
     let (ok, out, err) = run_s_client(port, &["-quiet"], data);
     assert!(ok, "s_client failed: {err}");
-    assert_eq!(server.join().unwrap(), want, "pyssl received every byte from openssl");
+    assert_eq!(
+        server.join().unwrap(),
+        want,
+        "pyssl received every byte from openssl"
+    );
     assert_eq!(out.len(), n);
     assert_eq!(sha256_hex(&out), want, "openssl received every byte back");
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use pyssl::socket::{SocketOptions, SslListener};
 use pyssl::{ErrorKind, SslSocket, TlsVersion, VerifyMode};
-use pyssl_tests::peers::{bulk_size, client_ctx, pattern, pin_version, pki, server_ctx, sha256_hex};
+use pyssl_tests::peers::{
+    bulk_size, client_ctx, pattern, pin_version, pki, server_ctx, sha256_hex,
+};
 
 const T: Option<Duration> = Some(Duration::from_secs(30));
 
@@ -17,7 +19,10 @@ fn listener(ctx: pyssl::SslContext) -> (SslListener, u16) {
     let l = SslListener::bind(
         "127.0.0.1:0",
         ctx,
-        SocketOptions { timeout: T, ..SocketOptions::server() },
+        SocketOptions {
+            timeout: T,
+            ..SocketOptions::server()
+        },
     )
     .unwrap();
     let port = l.local_addr().unwrap().port();
@@ -25,7 +30,10 @@ fn listener(ctx: pyssl::SslContext) -> (SslListener, u16) {
 }
 
 fn client_opts() -> SocketOptions {
-    SocketOptions { timeout: T, ..SocketOptions::client("localhost") }
+    SocketOptions {
+        timeout: T,
+        ..SocketOptions::client("localhost")
+    }
 }
 
 #[test]
@@ -33,7 +41,11 @@ fn handshake_matrix_versions_keys_client_certs_alpn() {
     for version in [TlsVersion::TlsV1_2, TlsVersion::TlsV1_3] {
         for (kname, pair) in [("rsa", &pki().rsa), ("ecdsa", &pki().ecdsa)] {
             for client_cert in [false, true] {
-                let mode = if client_cert { VerifyMode::CertRequired } else { VerifyMode::CertNone };
+                let mode = if client_cert {
+                    VerifyMode::CertRequired
+                } else {
+                    VerifyMode::CertNone
+                };
                 let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
                 pin_version(&sctx, version);
                 let (l, port) = listener(sctx);
@@ -53,13 +65,21 @@ fn handshake_matrix_versions_keys_client_certs_alpn() {
                 c.sendall(b"ping").unwrap();
                 assert_eq!(c.recv(100).unwrap(), b"ping");
                 let (sv, sc, salpn, saw_cert) = server.join().unwrap();
-                let want = if version == TlsVersion::TlsV1_3 { "TLSv1.3" } else { "TLSv1.2" };
+                let want = if version == TlsVersion::TlsV1_3 {
+                    "TLSv1.3"
+                } else {
+                    "TLSv1.2"
+                };
                 assert_eq!(c.version(), Some(want), "{kname}");
                 assert_eq!(sv, Some(want));
                 assert_eq!(c.cipher(), sc, "both ends agree on the suite");
                 let suite = c.cipher().unwrap().0;
                 if version == TlsVersion::TlsV1_2 {
-                    let auth = if kname == "rsa" { "ECDHE-RSA-" } else { "ECDHE-ECDSA-" };
+                    let auth = if kname == "rsa" {
+                        "ECDHE-RSA-"
+                    } else {
+                        "ECDHE-ECDSA-"
+                    };
                     assert!(suite.starts_with(auth), "{suite}");
                 }
                 assert_eq!(c.selected_alpn_protocol().as_deref(), Some("http/1.1"));
@@ -67,7 +87,10 @@ fn handshake_matrix_versions_keys_client_certs_alpn() {
                 assert_eq!(saw_cert, client_cert);
                 let leaf = std::fs::read_to_string(&pair.cert).unwrap();
                 let der = c.getpeercert_der().unwrap().unwrap();
-                assert!(leaf.contains(&pem_body(&der)), "client saw the server's certificate");
+                assert!(
+                    leaf.contains(&pem_body(&der)),
+                    "client saw the server's certificate"
+                );
             }
         }
     }
@@ -111,13 +134,23 @@ fn bulk_each_way_checksummed() {
         s.sendall(&down).unwrap();
         sha256_hex(&got)
     });
-    let mut c = client_ctx(false, &[]).connect(("127.0.0.1", port), client_opts()).unwrap();
+    let mut c = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), client_opts())
+        .unwrap();
     let up = pattern(1, n);
     c.sendall(&up).unwrap();
     let mut down = vec![0u8; n];
     c.read_exact(&mut down).unwrap();
-    assert_eq!(server.join().unwrap(), sha256_hex(&up), "server received every byte");
-    assert_eq!(sha256_hex(&down), sha256_hex(&pattern(2, n)), "client received every byte");
+    assert_eq!(
+        server.join().unwrap(),
+        sha256_hex(&up),
+        "server received every byte"
+    );
+    assert_eq!(
+        sha256_hex(&down),
+        sha256_hex(&pattern(2, n)),
+        "client received every byte"
+    );
 }
 
 #[test]
@@ -169,13 +202,17 @@ fn unwrap_leaves_following_plaintext_unread() {
         s.sendall(b"tls data").unwrap();
         // close_notify and plaintext back to back, usually in one TCP segment.
         s.close_notify().unwrap();
-        (&mut &*s.get_ref()).write_all(b"PLAINTEXT AFTER TLS").unwrap();
+        (&mut s.get_ref())
+            .write_all(b"PLAINTEXT AFTER TLS")
+            .unwrap();
         let mut tcp = s.unwrap().unwrap();
         let mut buf = [0u8; 5];
         tcp.read_exact(&mut buf).unwrap();
         buf
     });
-    let mut c = client_ctx(false, &[]).connect(("127.0.0.1", port), client_opts()).unwrap();
+    let mut c = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), client_opts())
+        .unwrap();
     let mut got = Vec::new();
     while got.len() < 8 {
         let b = c.recv(100).unwrap();
@@ -196,9 +233,14 @@ fn handshake_times_out_against_silent_peer() {
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let keep = thread::spawn(move || silent.accept().map(|(s, _)| s));
-    let opts = SocketOptions { timeout: Some(Duration::from_millis(300)), ..client_opts() };
+    let opts = SocketOptions {
+        timeout: Some(Duration::from_millis(300)),
+        ..client_opts()
+    };
     let start = Instant::now();
-    let e = client_ctx(false, &[]).connect(("127.0.0.1", port), opts).unwrap_err();
+    let e = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), opts)
+        .unwrap_err();
     assert_eq!(e.python_class(), "TimeoutError");
     assert_eq!(e.to_string(), "The handshake operation timed out");
     assert!(start.elapsed() < Duration::from_secs(20));
@@ -210,7 +252,10 @@ fn server_handshake_times_out_when_client_says_nothing() {
     let l = SslListener::bind(
         "127.0.0.1:0",
         server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]),
-        SocketOptions { timeout: Some(Duration::from_millis(300)), ..SocketOptions::server() },
+        SocketOptions {
+            timeout: Some(Duration::from_millis(300)),
+            ..SocketOptions::server()
+        },
     )
     .unwrap();
     let port = l.local_addr().unwrap().port();
@@ -229,7 +274,9 @@ fn read_and_write_time_out_and_io_traits_report_timed_out() {
         let _ = rx.recv_timeout(Duration::from_secs(60));
         drop(s);
     });
-    let mut c = client_ctx(false, &[]).connect(("127.0.0.1", port), client_opts()).unwrap();
+    let mut c = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), client_opts())
+        .unwrap();
     c.settimeout(Some(Duration::from_millis(200))).unwrap();
     assert_eq!(c.gettimeout(), Some(Duration::from_millis(200)));
     let e = c.recv(10).unwrap_err();
@@ -281,7 +328,10 @@ fn non_blocking_handshake_and_io_with_poll_loop() {
     let mut spin = |e: pyssl::SslError| {
         assert!(want(&e), "unexpected {e}");
         wants += 1;
-        assert!(Instant::now() < end, "non-blocking loop did not finish in time");
+        assert!(
+            Instant::now() < end,
+            "non-blocking loop did not finish in time"
+        );
         thread::sleep(Duration::from_micros(200));
     };
     loop {
@@ -308,7 +358,10 @@ fn non_blocking_handshake_and_io_with_poll_loop() {
             Err(e) => spin(e),
         }
     }
-    assert!(back == data, "non-blocking round trip lost or changed bytes");
+    assert!(
+        back == data,
+        "non-blocking round trip lost or changed bytes"
+    );
     assert!(wants > 0, "the loop really had to wait");
     server.join().unwrap();
 }
@@ -345,8 +398,13 @@ fn ragged_eof_both_ways_with_and_without_suppression() {
                     Ok(Vec::new())
                 }
             });
-            let copts = SocketOptions { suppress_ragged_eofs: suppress, ..client_opts() };
-            let mut c = client_ctx(false, &[]).connect(("127.0.0.1", port), copts).unwrap();
+            let copts = SocketOptions {
+                suppress_ragged_eofs: suppress,
+                ..client_opts()
+            };
+            let mut c = client_ctx(false, &[])
+                .connect(("127.0.0.1", port), copts)
+                .unwrap();
             let reader_result = if server_reads {
                 c.sendall(b"x").unwrap();
                 c.shutdown(Shutdown::Write).unwrap();
@@ -361,7 +419,11 @@ fn ragged_eof_both_ways_with_and_without_suppression() {
                 r
             };
             if suppress {
-                assert_eq!(reader_result.unwrap(), b"", "suppressed ragged EOF reads empty");
+                assert_eq!(
+                    reader_result.unwrap(),
+                    b"",
+                    "suppressed ragged EOF reads empty"
+                );
             } else {
                 let e = reader_result.unwrap_err();
                 assert_eq!(e.kind(), ErrorKind::Eof, "{e}");
@@ -378,8 +440,13 @@ fn clean_close_notify_reads_empty_even_without_suppression() {
         let (mut s, _) = l.accept().unwrap();
         s.close_notify().unwrap();
     });
-    let copts = SocketOptions { suppress_ragged_eofs: false, ..client_opts() };
-    let mut c = client_ctx(false, &[]).connect(("127.0.0.1", port), copts).unwrap();
+    let copts = SocketOptions {
+        suppress_ragged_eofs: false,
+        ..client_opts()
+    };
+    let mut c = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), copts)
+        .unwrap();
     assert_eq!(c.recv(10).unwrap(), b"");
     server.join().unwrap();
 }
@@ -390,12 +457,21 @@ fn wrap_socket_argument_errors_match_cpython() {
     let port = l.local_addr().unwrap().port();
     let ctx = server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]);
     let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let opts = SocketOptions { server_hostname: Some("x".into()), ..SocketOptions::server() };
+    let opts = SocketOptions {
+        server_hostname: Some("x".into()),
+        ..SocketOptions::server()
+    };
     let e = ctx.wrap_socket(tcp, opts).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Value);
-    assert_eq!(e.to_string(), "server_hostname can only be specified in client mode");
+    assert_eq!(
+        e.to_string(),
+        "server_hostname can only be specified in client mode"
+    );
     let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let opts = SocketOptions { timeout: Some(Duration::ZERO), ..SocketOptions::client("localhost") };
+    let opts = SocketOptions {
+        timeout: Some(Duration::ZERO),
+        ..SocketOptions::client("localhost")
+    };
     let e = client_ctx(false, &[]).wrap_socket(tcp, opts).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -408,7 +484,10 @@ fn ipv6_connect_and_socket_accessors() {
     let Ok(l) = SslListener::bind(
         "[::1]:0",
         server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]),
-        SocketOptions { timeout: T, ..SocketOptions::server() },
+        SocketOptions {
+            timeout: T,
+            ..SocketOptions::server()
+        },
     ) else {
         eprintln!("no IPv6 loopback here; IPv4 is covered elsewhere");
         return;
@@ -419,7 +498,10 @@ fn ipv6_connect_and_socket_accessors() {
         assert!(peer.is_ipv6());
         s.sendall(b"six").unwrap();
     });
-    let opts = SocketOptions { timeout: T, ..SocketOptions::client("::1") };
+    let opts = SocketOptions {
+        timeout: T,
+        ..SocketOptions::client("::1")
+    };
     let mut c = client_ctx(false, &[]).connect(("::1", port), opts).unwrap();
     assert_eq!(c.recv(3).unwrap(), b"six");
     assert_eq!(c.getpeername().unwrap().port(), port);
@@ -443,11 +525,16 @@ fn bufreader_and_bufwriter_work_over_the_socket() {
         }
         lines
     });
-    let c = client_ctx(false, &[]).connect(("127.0.0.1", port), client_opts()).unwrap();
+    let c = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), client_opts())
+        .unwrap();
     let mut w = BufWriter::new(c);
     for i in 0..3 {
         writeln!(w, "line {i}").unwrap();
     }
     w.flush().unwrap();
-    assert_eq!(server.join().unwrap(), vec!["line 0\n", "line 1\n", "line 2\n"]);
+    assert_eq!(
+        server.join().unwrap(),
+        vec!["line 0\n", "line 1\n", "line 2\n"]
+    );
 }

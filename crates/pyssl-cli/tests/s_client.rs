@@ -4,7 +4,9 @@
 use std::process::Command;
 use std::time::Duration;
 
-use pyssl_tests::peers::{next_line, openssl_server, pki, python_server, run_bounded, sha256_hex, PEER_WAIT};
+use pyssl_tests::peers::{
+    next_line, openssl_server, pki, python_server, run_bounded, sha256_hex, PEER_WAIT,
+};
 use serde_json::Value;
 
 fn pyssl() -> Command {
@@ -18,7 +20,8 @@ fn path(p: &std::path::Path) -> &str {
 fn run(args: &[&str]) -> (bool, Value, String) {
     let (ok, out, err) = run_bounded(pyssl().args(args), Vec::new(), PEER_WAIT);
     let text = String::from_utf8_lossy(&out);
-    let v = serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stdout not JSON ({e}): {text}\nstderr: {err}"));
+    let v = serde_json::from_str(text.trim())
+        .unwrap_or_else(|e| panic!("stdout not JSON ({e}): {text}\nstderr: {err}"));
     (ok, v, err)
 }
 
@@ -47,8 +50,17 @@ s.unwrap()
 "#;
 
 const REPORT_KEYS: [&str; 11] = [
-    "version", "cipher", "alpn", "server_hostname", "peercert", "peercert_sha256",
-    "unverified_chain", "verified_chain", "session_reused", "channel_binding", "received",
+    "version",
+    "cipher",
+    "alpn",
+    "server_hostname",
+    "peercert",
+    "peercert_sha256",
+    "unverified_chain",
+    "verified_chain",
+    "session_reused",
+    "channel_binding",
+    "received",
 ];
 
 fn der_of_pem_file(p: &std::path::Path) -> Vec<u8> {
@@ -83,11 +95,25 @@ fn base64_decode(s: &str) -> Vec<u8> {
 fn json_report_against_python_server_matches_cpython() {
     for (version, want) in [("TLSv1_2", "TLSv1.2"), ("TLSv1_3", "TLSv1.3")] {
         let pair = &pki().ecdsa;
-        let (_g, port, rx) = python_server(PY_ECHO_SERVER, &[path(&pair.cert), path(&pair.key), "h2,http/1.1", version]);
+        let (_g, port, rx) = python_server(
+            PY_ECHO_SERVER,
+            &[path(&pair.cert), path(&pair.key), "h2,http/1.1", version],
+        );
         let target = format!("127.0.0.1:{port}");
         let (ok, v, err) = run(&[
-            "s_client", &target, "--cafile", path(&pki().ca), "--servername", "localhost", "--alpn",
-            "http/1.1", "--send", "héllo \\n literal", "--json", "--timeout", "20",
+            "s_client",
+            &target,
+            "--cafile",
+            path(&pki().ca),
+            "--servername",
+            "localhost",
+            "--alpn",
+            "http/1.1",
+            "--send",
+            "héllo \\n literal",
+            "--json",
+            "--timeout",
+            "20",
         ]);
         assert!(ok, "{err}");
         let py: Value = serde_json::from_str(&next_line(&rx, "info")).unwrap();
@@ -100,14 +126,23 @@ fn json_report_against_python_server_matches_cpython() {
         assert_eq!(v["alpn"], py["alpn"]);
         assert_eq!(py["sni"], "localhost");
         assert_eq!(v["server_hostname"], "localhost");
-        assert_eq!(v["peercert"], py["own"], "getpeercert() as CPython shows it");
+        assert_eq!(
+            v["peercert"], py["own"],
+            "getpeercert() as CPython shows it"
+        );
         let leaf = der_of_pem_file(&pair.cert);
         assert_eq!(v["peercert_sha256"], sha256_hex(&leaf));
         assert_eq!(v["unverified_chain"][0], sha256_hex(&leaf));
         let ca = der_of_pem_file(&pki().ca);
-        assert_eq!(v["verified_chain"], serde_json::json!([sha256_hex(&leaf), sha256_hex(&ca)]));
+        assert_eq!(
+            v["verified_chain"],
+            serde_json::json!([sha256_hex(&leaf), sha256_hex(&ca)])
+        );
         assert_eq!(v["session_reused"], serde_json::json!([false]));
-        assert_eq!(v["received"], "héllo \\n literal", "--send is literal UTF-8, echoed back");
+        assert_eq!(
+            v["received"], "héllo \\n literal",
+            "--send is literal UTF-8, echoed back"
+        );
         let cb = &v["channel_binding"];
         assert!(cb.get("tls-unique").is_some() && cb.get("tls-exporter").is_some());
     }
@@ -134,17 +169,34 @@ fn verification_errors_match_cpython() {
     let target = format!("127.0.0.1:{port}");
     let port_s = port.to_string();
     // Unknown CA (the client certificate is no CA of the server) and a wrong host name.
-    for (cafile, name) in [(&pki().client.cert, "localhost"), (&pki().ca, "wrong.example")] {
-        let (ok, v, err) = run(&["s_client", &target, "--cafile", path(cafile), "--servername", name, "--json"]);
+    for (cafile, name) in [
+        (&pki().client.cert, "localhost"),
+        (&pki().ca, "wrong.example"),
+    ] {
+        let (ok, v, err) = run(&[
+            "s_client",
+            &target,
+            "--cafile",
+            path(cafile),
+            "--servername",
+            name,
+            "--json",
+        ]);
         assert!(!ok, "must fail");
-        let py: Value = serde_json::from_str(&pyssl_tests::run_python(PY_CONNECT_ERROR, &[&port_s, path(cafile), name]))
-            .unwrap();
+        let py: Value = serde_json::from_str(&pyssl_tests::run_python(
+            PY_CONNECT_ERROR,
+            &[&port_s, path(cafile), name],
+        ))
+        .unwrap();
         let e = &v["error"];
         for k in ["type", "library", "reason", "verify_code", "verify_message"] {
             assert_eq!(e[k], py[k], "{k} for cafile={cafile:?} name={name}");
         }
         assert!(e.get("message").is_some());
-        assert!(err.contains("certificate verify failed"), "stderr is str(exc): {err}");
+        assert!(
+            err.contains("certificate verify failed"),
+            "stderr is str(exc): {err}"
+        );
     }
     // --no-verify connects to the same server; peercert is {} as with CERT_NONE.
     let (ok, v, err) = run(&["s_client", &target, "--no-verify", "--json"]);
@@ -166,12 +218,27 @@ fn refused_connection_and_check_hostname_without_sni() {
     assert_eq!(v["error"]["message"], "[Errno 111] Connection refused");
     assert!(err.contains("Connection refused"));
 
-    let (_g, port, _rx) = openssl_server(&["-cert", path(&pki().ecdsa.cert), "-key", path(&pki().ecdsa.key)]);
+    let (_g, port, _rx) = openssl_server(&[
+        "-cert",
+        path(&pki().ecdsa.cert),
+        "-key",
+        path(&pki().ecdsa.key),
+    ]);
     let target = format!("127.0.0.1:{port}");
-    let (ok, v, _) = run(&["s_client", &target, "--cafile", path(&pki().ca), "--no-sni", "--json"]);
+    let (ok, v, _) = run(&[
+        "s_client",
+        &target,
+        "--cafile",
+        path(&pki().ca),
+        "--no-sni",
+        "--json",
+    ]);
     assert!(!ok);
     assert_eq!(v["error"]["type"], "ValueError");
-    assert_eq!(v["error"]["message"], "check_hostname requires server_hostname");
+    assert_eq!(
+        v["error"]["message"],
+        "check_hostname requires server_hostname"
+    );
 }
 
 #[test]
@@ -188,10 +255,23 @@ fn handshake_timeout_is_timeout_error() {
 
 #[test]
 fn reconnect_reports_one_entry_per_connection() {
-    let (_g, port, _rx) = openssl_server(&["-cert", path(&pki().ecdsa.cert), "-key", path(&pki().ecdsa.key), "-tls1_2"]);
+    let (_g, port, _rx) = openssl_server(&[
+        "-cert",
+        path(&pki().ecdsa.cert),
+        "-key",
+        path(&pki().ecdsa.key),
+        "-tls1_2",
+    ]);
     let target = format!("127.0.0.1:{port}");
     let (ok, v, err) = run(&[
-        "s_client", &target, "--cafile", path(&pki().ca), "--servername", "localhost", "--reconnect", "2",
+        "s_client",
+        &target,
+        "--cafile",
+        path(&pki().ca),
+        "--servername",
+        "localhost",
+        "--reconnect",
+        "2",
         "--json",
     ]);
     assert!(ok, "{err}");

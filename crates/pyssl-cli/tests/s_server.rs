@@ -26,7 +26,8 @@ fn start(args: &[&str]) -> (Guard, u16, Receiver<String>) {
     );
     let out = g.0.stdout.take().unwrap();
     let (port, rx) = wait_for_line(out, |l| {
-        l.strip_prefix("listening on 127.0.0.1:").and_then(|p| p.parse::<u16>().ok())
+        l.strip_prefix("listening on 127.0.0.1:")
+            .and_then(|p| p.parse::<u16>().ok())
     });
     (g, port, rx)
 }
@@ -57,7 +58,11 @@ print(json.dumps(info))
 "#;
 
 fn py_client(port: u16, cert: bool, alpn: &str, send: &str) -> Value {
-    let (c, k) = if cert { (path(&pki().client.cert), path(&pki().client.key)) } else { ("-", "-") };
+    let (c, k) = if cert {
+        (path(&pki().client.cert), path(&pki().client.key))
+    } else {
+        ("-", "-")
+    };
     let (ok, out, err) = run_bounded(
         Command::new(pyssl_tests::python3())
             .arg("-c")
@@ -70,20 +75,44 @@ fn py_client(port: u16, cert: bool, alpn: &str, send: &str) -> Value {
     serde_json::from_slice(&out).unwrap()
 }
 
-const LINE_KEYS: [&str; 6] = ["version", "cipher", "alpn", "server_name", "peercert", "session_reused"];
+const LINE_KEYS: [&str; 6] = [
+    "version",
+    "cipher",
+    "alpn",
+    "server_name",
+    "peercert",
+    "session_reused",
+];
 
 #[test]
 fn json_lines_reply_and_client_certs_match_the_python_client() {
     let pair = &pki().rsa;
     let (mut g, port, rx) = start(&[
-        "--cert", path(&pair.cert), "--key", path(&pair.key), "--cafile", path(&pki().ca),
-        "--verify-client", "optional", "--alpn", "h2,http/1.1", "--reply", "hi there", "--max-conns", "2",
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--cafile",
+        path(&pki().ca),
+        "--verify-client",
+        "optional",
+        "--alpn",
+        "h2,http/1.1",
+        "--reply",
+        "hi there",
+        "--max-conns",
+        "2",
         "--json",
     ]);
     for with_cert in [false, true] {
         let py = py_client(port, with_cert, "http/1.1", "-");
         let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
-        let keys: Vec<&str> = line.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
         assert_eq!(keys, LINE_KEYS);
         assert_eq!(py["received"], "hi there", "--reply then close_notify");
         assert_eq!(line["version"], py["version"]);
@@ -97,14 +126,24 @@ fn json_lines_reply_and_client_certs_match_the_python_client() {
             assert_eq!(line["peercert"], Value::Null);
         }
     }
-    assert!(g.wait_bounded(PEER_WAIT).success(), "exits after --max-conns");
+    assert!(
+        g.wait_bounded(PEER_WAIT).success(),
+        "exits after --max-conns"
+    );
 }
 
 #[test]
 fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
     let pair = &pki().ecdsa;
     let (mut g, port, rx) = start(&[
-        "--cert", path(&pair.cert), "--key", path(&pair.key), "--echo", "--max-conns", "2", "--json",
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--echo",
+        "--max-conns",
+        "2",
+        "--json",
     ]);
     // 1: not TLS at all -> an error line; the server keeps going.
     {
@@ -119,8 +158,16 @@ fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
     let mut client = Guard(
         Command::new("openssl")
             .args([
-                "s_client", "-connect", &connect, "-CAfile", path(&pki().ca), "-servername", "localhost",
-                "-verify_return_error", "-quiet", "-nocommands",
+                "s_client",
+                "-connect",
+                &connect,
+                "-CAfile",
+                path(&pki().ca),
+                "-servername",
+                "localhost",
+                "-verify_return_error",
+                "-quiet",
+                "-nocommands",
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -136,7 +183,10 @@ fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
         let (echoed, _) = wait_for_line(out, |l| l.contains("echo me please").then_some(()));
         let () = echoed;
         let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
-        assert_eq!(line["server_name"], "localhost", "the raw SNI the client sent");
+        assert_eq!(
+            line["server_name"], "localhost",
+            "the raw SNI the client sent"
+        );
         assert!(line["version"].is_string());
         drop(client); // the client goes away; the echo loop ends
     }
@@ -147,20 +197,39 @@ fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
 fn required_client_cert_without_cafile_rejects_every_client() {
     let pair = &pki().ecdsa;
     let (mut g, port, rx) = start(&[
-        "--cert", path(&pair.cert), "--key", path(&pair.key), "--verify-client", "required", "--max-conns", "1",
-        "--min-version", "TLSv1.2", "--max-version", "TLSv1.2", "--json",
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--verify-client",
+        "required",
+        "--max-conns",
+        "1",
+        "--min-version",
+        "TLSv1.2",
+        "--max-version",
+        "TLSv1.2",
+        "--json",
     ]);
     let py = py_client(port, true, "-", "-");
     let line: Value = serde_json::from_str(&next_line(&rx, "error")).unwrap();
     assert!(line.get("error").is_some(), "{line}");
-    assert!(py.get("error").is_some(), "the client sees the rejection: {py}");
+    assert!(
+        py.get("error").is_some(),
+        "the client sees the rejection: {py}"
+    );
     assert!(g.wait_bounded(PEER_WAIT).success());
 }
 
 #[test]
 fn startup_failure_prints_error_json_and_no_listening_line() {
     let (ok, out, _err) = run_bounded(
-        Command::new(env!("CARGO_BIN_EXE_pyssl")).args(["s_server", "--cert", "/nonexistent/cert.pem", "--json"]),
+        Command::new(env!("CARGO_BIN_EXE_pyssl")).args([
+            "s_server",
+            "--cert",
+            "/nonexistent/cert.pem",
+            "--json",
+        ]),
         Vec::new(),
         PEER_WAIT,
     );

@@ -34,7 +34,10 @@ pub fn exchange(
     let listener = SslListener::bind(
         "127.0.0.1:0",
         server_ctx.clone(),
-        SocketOptions { timeout, ..SocketOptions::server() },
+        SocketOptions {
+            timeout,
+            ..SocketOptions::server()
+        },
     )?;
     let addr = listener.local_addr()?;
     let server = std::thread::spawn(move || -> pyssl::Result<()> {
@@ -43,7 +46,10 @@ pub fn exchange(
         s.sendall(&data)?;
         s.close_notify()
     });
-    let opts = SocketOptions { timeout, ..SocketOptions::client(server_hostname) };
+    let opts = SocketOptions {
+        timeout,
+        ..SocketOptions::client(server_hostname)
+    };
     let mut c = client_ctx.connect(addr, opts)?;
     c.sendall(message.as_bytes())?;
     let mut echoed = Vec::new();
@@ -69,11 +75,17 @@ pub fn exchange(
 
 /// Prints the TCP part of the demo.
 pub fn print(report: &TcpReport) {
-    println!("== over loopback TCP ({}) ==", report.addr);
-    println!("version: {}", report.version.unwrap_or("?"));
+    println!(
+        "over loopback TCP ({}): SslListener + SslSocket",
+        report.addr
+    );
+    println!("version:   {}", report.version.unwrap_or("None"));
     if let Some((name, proto, bits)) = &report.cipher {
-        println!("cipher: ('{name}', '{proto}', {bits})");
+        println!("cipher:    ('{name}', '{proto}', {bits})");
     }
-    println!("alpn: {}", report.alpn.as_deref().unwrap_or("None"));
-    println!("echoed: {:?}", report.echoed);
+    match &report.alpn {
+        Some(p) => println!("alpn:      '{p}'"),
+        None => println!("alpn:      None"),
+    }
+    println!("echoed:    {:?}", report.echoed);
 }

@@ -7,12 +7,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use pyssl::socket::{create_connection, SocketOptions};
-use pyssl::{create_default_context, ErrorKind, Purpose, SslContext, SslError, SslSocket, VerifyMode};
+use pyssl::{
+    create_default_context, ErrorKind, Purpose, SslContext, SslError, SslSocket, VerifyMode,
+};
 use serde_json::{json, Value};
 
 use super::tls_common::{
-    cipher_json, fail, hex, parse_host_port, parse_version, peercert_json, sha256_hex,
-    split_alpn, usage,
+    cipher_json, fail, hex, parse_host_port, parse_version, peercert_json, sha256_hex, split_alpn,
+    usage,
 };
 
 /// Most bytes `--send` collects from the peer before it stops reading.
@@ -113,7 +115,10 @@ pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
         ctx.set_verify_mode(VerifyMode::CertNone)?;
     }
     if let Some(cert) = &args.cert {
-        let password = args.pass.as_ref().map(|p| pyssl::Password::from(p.as_bytes()));
+        let password = args
+            .pass
+            .as_ref()
+            .map(|p| pyssl::Password::from(p.as_bytes()));
         ctx.load_cert_chain(cert, args.key.as_deref(), password)?;
     }
     if let Some(alpn) = &args.alpn {

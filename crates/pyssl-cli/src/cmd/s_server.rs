@@ -144,7 +144,11 @@ impl Behaviour {
 /// `create_default_context(Purpose.CLIENT_AUTH, cafile=F)` plus the flags.
 pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
     let ctx = create_default_context(Purpose::ClientAuth, args.cafile.as_deref(), None, None)?;
-    let password = || args.pass.as_ref().map(|p| pyssl::Password::from(p.as_bytes()));
+    let password = || {
+        args.pass
+            .as_ref()
+            .map(|p| pyssl::Password::from(p.as_bytes()))
+    };
     ctx.load_cert_chain(&args.cert, args.key.as_deref(), password())?;
     ctx.set_verify_mode(match args.verify_client {
         VerifyClient::None => VerifyMode::CertNone,
@@ -192,7 +196,13 @@ fn emit(line: &Value, out_lock: &Mutex<()>) {
     let _ = out.flush();
 }
 
-fn serve(ctx: &SslContext, tcp: TcpStream, behaviour: &Behaviour, json_out: bool, out_lock: &Mutex<()>) {
+fn serve(
+    ctx: &SslContext,
+    tcp: TcpStream,
+    behaviour: &Behaviour,
+    json_out: bool,
+    out_lock: &Mutex<()>,
+) {
     let mut sock = match ctx.wrap_socket(tcp, SocketOptions::server()) {
         Ok(s) => s,
         Err(e) => {

@@ -28,7 +28,9 @@ pub fn parse_version(s: &str) -> Result<TlsVersion, String> {
     match s.trim_start_matches("TLSv").trim_start_matches("tlsv") {
         "1.2" | "1_2" => Ok(TlsVersion::TlsV1_2),
         "1.3" | "1_3" => Ok(TlsVersion::TlsV1_3),
-        _ => Err(format!("unsupported TLS version {s:?} (TLSv1.2 or TLSv1.3)")),
+        _ => Err(format!(
+            "unsupported TLS version {s:?} (TLSv1.2 or TLSv1.3)"
+        )),
     }
 }
 
@@ -95,7 +97,10 @@ mod tests {
 
     #[test]
     fn host_port_forms() {
-        assert_eq!(parse_host_port("localhost:443").unwrap(), ("localhost".into(), 443));
+        assert_eq!(
+            parse_host_port("localhost:443").unwrap(),
+            ("localhost".into(), 443)
+        );
         assert_eq!(parse_host_port("[::1]:8443").unwrap(), ("::1".into(), 8443));
         assert!(parse_host_port("nohost").is_err());
         assert!(parse_host_port("h:99999").is_err());

@@ -112,7 +112,10 @@ impl SslSocket<TcpStream> {
 
     /// `getsockname()`.
     pub fn getsockname(&self) -> Result<SocketAddr> {
-        self.wire.sock.local_addr().map_err(|e| errors::os_error(&e))
+        self.wire
+            .sock
+            .local_addr()
+            .map_err(|e| errors::os_error(&e))
     }
 
     /// `fileno()`: the socket's file descriptor.

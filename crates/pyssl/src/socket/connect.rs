@@ -13,11 +13,11 @@ use crate::{Protocol, Result, SslContext, SslError, VerifyMode};
 /// resolves to (IPv4 and IPv6) in order, each bounded by `timeout`, and returns the first
 /// connection; otherwise the last error (`ConnectionRefusedError`, `TimeoutError('timed
 /// out')`, `gaierror`, ...). The stream keeps `timeout` as its read/write timeout.
-pub fn create_connection(
-    addr: impl ToSocketAddrs,
-    timeout: Option<Duration>,
-) -> Result<TcpStream> {
-    let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(|e| resolve_error(&e))?.collect();
+pub fn create_connection(addr: impl ToSocketAddrs, timeout: Option<Duration>) -> Result<TcpStream> {
+    let addrs: Vec<SocketAddr> = addr
+        .to_socket_addrs()
+        .map_err(|e| resolve_error(&e))?
+        .collect();
     let mut last = None;
     for a in addrs {
         let r = match timeout {
@@ -27,8 +27,10 @@ pub fn create_connection(
         match r {
             Ok(s) => {
                 if let Some(t) = timeout.filter(|t| !t.is_zero()) {
-                    s.set_read_timeout(Some(t)).map_err(|e| errors::os_error(&e))?;
-                    s.set_write_timeout(Some(t)).map_err(|e| errors::os_error(&e))?;
+                    s.set_read_timeout(Some(t))
+                        .map_err(|e| errors::os_error(&e))?;
+                    s.set_write_timeout(Some(t))
+                        .map_err(|e| errors::os_error(&e))?;
                 }
                 return Ok(s);
             }
@@ -65,9 +67,15 @@ fn resolve_error(e: &io::Error) -> SslError {
 impl SslContext {
     /// `context.wrap_socket(socket.create_connection(addr, timeout), **opts)`: connects
     /// (IPv4 or IPv6, bounded by `opts.timeout`) and wraps the stream as a client.
-    pub fn connect(&self, addr: impl ToSocketAddrs, opts: SocketOptions) -> Result<SslSocket<TcpStream>> {
+    pub fn connect(
+        &self,
+        addr: impl ToSocketAddrs,
+        opts: SocketOptions,
+    ) -> Result<SslSocket<TcpStream>> {
         if opts.server_side {
-            return Err(SslError::value("connect() makes client sockets; server_side must be false"));
+            return Err(SslError::value(
+                "connect() makes client sockets; server_side must be false",
+            ));
         }
         let tcp = create_connection(addr, opts.timeout)?;
         self.wrap_socket(tcp, opts)

@@ -41,7 +41,9 @@ use std::net::Shutdown;
 use std::time::Duration;
 
 use crate::engine::{Connection, TlsIo};
-use crate::{ErrorKind, MemoryBio, Result, SslContext, SslError, SslObject, SslSession, WrapOptions};
+use crate::{
+    ErrorKind, MemoryBio, Result, SslContext, SslError, SslObject, SslSession, WrapOptions,
+};
 use timeout::{Mode, OpKind};
 use wire::Wire;
 
@@ -185,7 +187,7 @@ impl<S: Transport> fmt::Debug for SslSocket<S> {
 /// caller can retry after SSLWantRead/SSLWantWrite.
 pub struct UnwrapError<S: Transport> {
     error: SslError,
-    socket: SslSocket<S>,
+    socket: Box<SslSocket<S>>,
 }
 
 impl<S: Transport> UnwrapError<S> {
@@ -195,7 +197,7 @@ impl<S: Transport> UnwrapError<S> {
     }
     /// The socket, to retry or close.
     pub fn into_socket(self) -> SslSocket<S> {
-        self.socket
+        *self.socket
     }
     /// The error alone (the socket is closed).
     pub fn into_error(self) -> SslError {
@@ -326,7 +328,7 @@ impl<S: Transport> SslSocket<S> {
             }
             Err(error) => Err(UnwrapError {
                 error,
-                socket: self,
+                socket: Box::new(self),
             }),
         }
     }
@@ -346,7 +348,10 @@ impl<S: Transport> SslSocket<S> {
     /// calls on this socket fail.
     pub fn shutdown(&mut self, how: Shutdown) -> Result<()> {
         self.shut = true;
-        self.wire.sock.shutdown(how).map_err(|e| errors::os_error(&e))
+        self.wire
+            .sock
+            .shutdown(how)
+            .map_err(|e| errors::os_error(&e))
     }
 
     /// `close()`: closes the stream without a close_notify (the same as dropping).
@@ -356,6 +361,17 @@ impl<S: Transport> SslSocket<S> {
     /// whole must finish within `t`.
     pub fn settimeout(&mut self, timeout: Option<Duration>) -> Result<()> {
         self.wire.set_mode(Mode::from_timeout(timeout))
+    }
+
+    /// `getblocking()`: false only in non-blocking mode (a timeout still blocks).
+    pub fn getblocking(&self) -> bool {
+        self.wire.mode != Mode::NonBlocking
+    }
+
+    /// `detach()`: the stream, without a TLS shutdown. Reads stop at TLS record boundaries,
+    /// so the stream is positioned right after the last record taken.
+    pub fn into_inner(self) -> S {
+        self.wire.sock
     }
 
     /// `gettimeout()`.

@@ -134,11 +134,29 @@ mod tests {
     #[test]
     fn messages_match_cpython() {
         let m = |op, dir| timeout_error(op, dir).to_string();
-        assert_eq!(m(OpKind::Handshake, Direction::Write), "The handshake operation timed out");
-        assert_eq!(m(OpKind::Read, Direction::Write), "The read operation timed out");
-        assert_eq!(m(OpKind::Write, Direction::Read), "The write operation timed out");
-        assert_eq!(m(OpKind::Shutdown, Direction::Read), "The read operation timed out");
-        assert_eq!(m(OpKind::Shutdown, Direction::Write), "The write operation timed out");
-        assert_eq!(timeout_error(OpKind::Read, Direction::Read).python_class(), "TimeoutError");
+        assert_eq!(
+            m(OpKind::Handshake, Direction::Write),
+            "The handshake operation timed out"
+        );
+        assert_eq!(
+            m(OpKind::Read, Direction::Write),
+            "The read operation timed out"
+        );
+        assert_eq!(
+            m(OpKind::Write, Direction::Read),
+            "The write operation timed out"
+        );
+        assert_eq!(
+            m(OpKind::Shutdown, Direction::Read),
+            "The read operation timed out"
+        );
+        assert_eq!(
+            m(OpKind::Shutdown, Direction::Write),
+            "The write operation timed out"
+        );
+        assert_eq!(
+            timeout_error(OpKind::Read, Direction::Read).python_class(),
+            "TimeoutError"
+        );
     }
 }

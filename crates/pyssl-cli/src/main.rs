@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd;
+mod pyjson;
 
 /// pyssl: Python's ssl module, in pure Rust over rustls.
 #[derive(Parser)]
@@ -22,6 +23,8 @@ enum Command {
     Demo(cmd::demo::Args),
     /// Measure pyssl against raw rustls (handshakes, resumption, bulk, heap).
     Bench(cmd::bench::Args),
+    /// List the cipher suites an OpenSSL cipher string selects (like `openssl ciphers`).
+    Ciphers(cmd::ciphers::Args),
     /// Load a CA store like SSLContext.load_verify_locations and show what it holds.
     Trust(cmd::trust::Args),
     /// Connect to a TLS server and report the connection (CPython's SSLSocket view).
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::X509(args) => cmd::x509::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Ciphers(args) => cmd::ciphers::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Trust(args) => cmd::trust::run(args),
         Command::SClient(args) => cmd::s_client::run(args),

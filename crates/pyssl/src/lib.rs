@@ -7,6 +7,7 @@
 pub mod ciphers;
 pub mod constants;
 mod error;
+pub mod kx;
 #[cfg(feature = "sockets")]
 pub mod socket;
 mod verifier;

@@ -1,6 +1,7 @@
 //! One module per subcommand; each has an `Args` (clap) and a `run(Args) -> ExitCode`.
 
 pub mod bench;
+pub mod ciphers;
 pub mod demo;
 pub mod demo_tcp;
 pub mod get_server_certificate;

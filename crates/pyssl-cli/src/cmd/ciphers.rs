@@ -1,0 +1,51 @@
+//! `pyssl ciphers [STRING] [-v] [--json]`: the suites a cipher string selects, like
+//! `openssl ciphers`, from the same `get_ciphers()` data `SSLContext` reports.
+//!
+//! The list is what CPython's `ctx.get_ciphers()` shows after `ctx.set_ciphers(STRING)` on a
+//! `PROTOCOL_TLS_CLIENT` context, restricted to the suites rustls implements; without STRING
+//! it is a new context's default list.
+
+use pyssl::ciphers::{parse_cipher_list, CipherList};
+use std::process::ExitCode;
+
+/// Arguments of `pyssl ciphers`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// OpenSSL cipher string (e.g. `ECDHE+AESGCM:!ECDSA`); default: CPython's default list.
+    #[arg(allow_hyphen_values = true)]
+    pub string: Option<String>,
+    /// Verbose: one OpenSSL-style description line per suite.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Print the `get_ciphers()` dicts as Python's `json.dumps` would.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `pyssl ciphers`.
+pub fn run(args: Args) -> ExitCode {
+    let list = match &args.string {
+        None => CipherList::default(),
+        Some(s) => match parse_cipher_list(s) {
+            Ok(list) => list,
+            Err(e) => {
+                // CPython: `ssl.SSLError: ('No cipher can be selected.',)`.
+                eprintln!("{}: ('{}',)", e.python_class(), e.message());
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let dicts = list.to_dicts();
+    if args.json {
+        let value = serde_json::Value::Array(dicts.iter().map(|d| d.to_json()).collect());
+        println!("{}", crate::pyjson::dumps(&value));
+    } else if args.verbose {
+        for d in &dicts {
+            println!("{}", d.description);
+        }
+    } else {
+        let names: Vec<&str> = dicts.iter().map(|d| d.name).collect();
+        println!("{}", names.join(":"));
+    }
+    ExitCode::SUCCESS
+}

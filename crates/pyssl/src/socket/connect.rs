@@ -109,22 +109,7 @@ pub fn get_server_certificate(
     let der = sock
         .getpeercert_der()?
         .ok_or_else(|| SslError::value("the server sent no certificate"))?;
-    Ok(der_to_pem(&der))
-}
-
-/// `ssl.DER_cert_to_PEM_cert`: 64-column base64 between the CERTIFICATE markers, with a
-/// trailing newline.
-// TODO(cert): switch to pyssl_cert::der_cert_to_pem_cert once it lands on main.
-fn der_to_pem(der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out
+    Ok(pyssl_cert::der_cert_to_pem_cert(&der))
 }
 
 #[cfg(test)]
@@ -151,15 +136,5 @@ mod tests {
         let port = l.local_addr().unwrap().port();
         let s = create_connection(("::1", port), Some(Duration::from_secs(5))).unwrap();
         assert!(s.peer_addr().unwrap().is_ipv6());
-    }
-
-    #[test]
-    fn pem_has_64_columns_and_trailing_newline() {
-        let pem = der_to_pem(&[0u8; 100]);
-        let lines: Vec<&str> = pem.lines().collect();
-        assert_eq!(lines[0], "-----BEGIN CERTIFICATE-----");
-        assert_eq!(lines[1].len(), 64);
-        assert_eq!(*lines.last().unwrap(), "-----END CERTIFICATE-----");
-        assert!(pem.ends_with("-----\n"));
     }
 }

@@ -29,6 +29,6 @@ pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
 pub use pyssl_trust::{CaData, CertStoreStats};
 pub use session::SslSession;
-pub use verifier::{verify_chain, PyVerifier, VerifyFailure, VerifyOptions, VerifyPolicy};
 #[cfg(feature = "sockets")]
 pub use socket::{SocketOptions, SslListener, SslSocket, UnwrapError};
+pub use verifier::{verify_chain, PyVerifier, VerifyFailure, VerifyOptions, VerifyPolicy};

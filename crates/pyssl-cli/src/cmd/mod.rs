@@ -9,4 +9,5 @@ pub mod s_client;
 pub mod s_server;
 pub mod tls_common;
 pub mod trust;
+pub mod verify;
 pub mod x509;

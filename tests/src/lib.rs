@@ -2,6 +2,8 @@
 //! running them on loopback with bounded time.
 #![forbid(unsafe_code)]
 
+pub mod peers;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -34,5 +36,11 @@ pub fn run_python(code: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("python3 printed UTF-8")
 }
 
+pub mod harness;
 pub mod pki;
 pub mod pump;
+
+/// The code blocks of docs/guide.md, compiled and run as this crate's doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/guide.md")]
+pub struct GuideDoctests;

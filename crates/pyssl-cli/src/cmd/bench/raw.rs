@@ -69,14 +69,22 @@ impl Raw {
         })
     }
 
+    /// A new client connection (not started).
+    pub fn client_conn(&self) -> Result<ClientConnection, String> {
+        ClientConnection::new(self.client.clone(), self.name.clone()).map_err(err)
+    }
+
+    /// A new server connection.
+    pub fn server_conn(&self) -> Result<ServerConnection, String> {
+        ServerConnection::new(self.server.clone()).map_err(err)
+    }
+
     /// One complete handshake, including the TLS 1.3 tickets reaching the client.
     pub fn handshake(&self) -> Result<Pair, String> {
-        let client = ClientConnection::new(self.client.clone(), self.name.clone()).map_err(err)?;
-        let server = ServerConnection::new(self.server.clone()).map_err(err)?;
         let mut pair = Pair {
-            client,
-            server,
-            wire: Vec::with_capacity(4096),
+            client: self.client_conn()?,
+            server: self.server_conn()?,
+            wire: Vec::new(),
         };
         loop {
             let a = pump(&mut pair.client, &mut pair.server, &mut pair.wire)?;
@@ -87,6 +95,9 @@ impl Raw {
         }
         if pair.client.is_handshaking() || pair.server.is_handshaking() {
             return Err("raw rustls handshake did not complete".into());
+        }
+        if self.resume == Resume::No && pair.client.handshake_kind() != Some(HandshakeKind::Full) {
+            return Err("raw rustls did not do a full handshake".into());
         }
         Ok(pair)
     }

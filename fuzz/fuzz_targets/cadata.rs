@@ -7,7 +7,9 @@ use libfuzzer_sys::fuzz_target;
 use pyssl_trust::{CaData, TrustStore};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&kind, rest)) = data.split_first() else { return };
+    let Some((&kind, rest)) = data.split_first() else {
+        return;
+    };
     let cadata = if kind & 1 == 0 {
         CaData::Text(String::from_utf8_lossy(rest).into_owned())
     } else {
@@ -21,6 +23,10 @@ fuzz_target!(|data: &[u8]| {
             let _ = store.get_ca_certs_der();
             let _ = store.get_ca_certs_dicts();
         }
-        Err(_) => assert_eq!(store.cert_store_stats(), before, "failed load changed the store"),
+        Err(_) => assert_eq!(
+            store.cert_store_stats(),
+            before,
+            "failed load changed the store"
+        ),
     }
 });

@@ -8,7 +8,9 @@ use libfuzzer_sys::fuzz_target;
 use pyssl_fuzz::{feed_hostile, honest_handshake, End, Plan};
 
 fuzz_target!(|data: &[u8]| {
-    let Some(plan) = Plan::parse(data) else { return };
+    let Some(plan) = Plan::parse(data) else {
+        return;
+    };
     let mut client = End::client();
     match plan.stage {
         1 => {

@@ -15,10 +15,19 @@ const SERVER_KEY: &[u8] = include_bytes!("../../wasm-test/data/server.key");
 fn fixture_dir() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("pyssl-fuzz-{}", std::process::id()));
+        // One shared directory; each file is written under a unique name and renamed into
+        // place, so concurrent fuzzer processes never see a half-written fixture.
+        let dir = std::env::temp_dir().join("pyssl-fuzz-fixtures");
         std::fs::create_dir_all(&dir).expect("create fixture dir");
-        for (name, bytes) in [("ca.pem", CA_PEM), ("server.pem", SERVER_PEM), ("server.key", SERVER_KEY)] {
-            std::fs::write(dir.join(name), bytes).expect("write fixture");
+        let pid = std::process::id();
+        for (name, bytes) in [
+            ("ca.pem", CA_PEM),
+            ("server.pem", SERVER_PEM),
+            ("server.key", SERVER_KEY),
+        ] {
+            let tmp = dir.join(format!("{name}.{pid}"));
+            std::fs::write(&tmp, bytes).expect("write fixture");
+            std::fs::rename(&tmp, dir.join(name)).expect("rename fixture");
         }
         dir
     })
@@ -48,7 +57,8 @@ pub fn server_context() -> &'static SslContext {
             .expect("load cert chain");
         ctx.load_verify_locations(Some(&dir.join("ca.pem")), None, None)
             .expect("load CA");
-        ctx.set_verify_mode(pyssl::CERT_OPTIONAL).expect("verify mode");
+        ctx.set_verify_mode(pyssl::CERT_OPTIONAL)
+            .expect("verify mode");
         ctx.set_alpn_protocols(&["http/1.1"]).expect("alpn");
         ctx
     })
@@ -93,7 +103,11 @@ impl End {
         let obj = ctx
             .wrap_bio(incoming.clone(), outgoing.clone(), opts)
             .expect("wrap_bio");
-        End { obj, incoming, outgoing }
+        End {
+            obj,
+            incoming,
+            outgoing,
+        }
     }
 
     /// Moves our outgoing bytes to the peer; returns how many.
@@ -143,7 +157,10 @@ impl End {
         let _ = self.obj.cipher();
         let _ = self.obj.shared_ciphers();
         let _ = self.obj.selected_alpn_protocol();
-        let _ = self.obj.getpeercert().map(|c| c.map(|c| c.to_json().to_string()));
+        let _ = self
+            .obj
+            .getpeercert()
+            .map(|c| c.map(|c| c.to_json().to_string()));
         let _ = self.obj.getpeercert_der();
         let _ = self.obj.get_verified_chain();
         let _ = self.obj.get_unverified_chain();

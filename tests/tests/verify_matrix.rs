@@ -1226,7 +1226,7 @@ fn engine_outcome(sc: &Scenario) -> Value {
         }
     }
     for _ in 0..2 {
-        for i in 0..2 {
+        for i in [0, 1] {
             if done[i] {
                 step(&mut objs, &mut errors, i, &|o| o.read(1).map(|_| ()));
             }

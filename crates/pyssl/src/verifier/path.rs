@@ -692,9 +692,10 @@ pub(crate) fn built_chain(
             cur = sc.facts.clone();
             continue;
         }
-        match presented.iter().find(|(d, f)| {
-            f.subject == cur.issuer && !out.iter().any(|o| o.as_ref() == d.as_ref())
-        }) {
+        match presented
+            .iter()
+            .find(|(d, f)| f.subject == cur.issuer && !out.iter().any(|o| o.as_ref() == d.as_ref()))
+        {
             Some((d, f)) => {
                 out.push(CertificateDer::from(d.as_ref().to_vec()));
                 cur = f.clone();

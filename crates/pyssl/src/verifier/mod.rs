@@ -508,7 +508,10 @@ mod tests {
     #[test]
     fn alerts_follow_openssl_x509err2alert() {
         let alert = |code| A::from(VerifyFailure::from_code(code).certificate_error());
-        assert_eq!(alert(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY), A::UnknownCA);
+        assert_eq!(
+            alert(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
+            A::UnknownCA
+        );
         assert_eq!(alert(codes::DEPTH_ZERO_SELF_SIGNED_CERT), A::UnknownCA);
         assert_eq!(alert(codes::UNABLE_TO_GET_CRL), A::UnknownCA);
         assert_eq!(alert(codes::CERT_HAS_EXPIRED), A::CertificateExpired);
@@ -550,7 +553,10 @@ mod tests {
             VerifyFailure::from_rustls(&strict).map(|f| f.code),
             Some(codes::CA_BCONS_NOT_CRITICAL)
         );
-        assert_eq!(VerifyFailure::from_rustls(&rustls::Error::DecryptError), None);
+        assert_eq!(
+            VerifyFailure::from_rustls(&rustls::Error::DecryptError),
+            None
+        );
     }
 
     #[test]

@@ -73,9 +73,6 @@ pub(crate) fn read_cafile(path: &Path) -> Result<Vec<Object>, CertError> {
 
 /// `X509_load_cert_crl_file` over the bytes of a CA file.
 pub(crate) fn cafile_objects(bytes: &[u8]) -> Result<Vec<Object>, CertError> {
-    if bytes.is_empty() {
-        return Ok(Vec::new()); // OpenSSL 3.0 accepts an empty file
-    }
     let mut reader = PemReader::new(bytes);
     let mut out = Vec::new();
     loop {
@@ -190,12 +187,21 @@ fn cadata_pem(text: &[u8]) -> Result<Vec<Object>, CertError> {
     }
 }
 
-/// `d2i_X509_bio` until it fails; a truncated header is the end of data.
+/// `d2i_X509_bio` until the data ends or a certificate fails to parse.
 fn cadata_der(mut der: &[u8]) -> Result<Vec<Object>, CertError> {
     let mut out = Vec::new();
     let failure = loop {
         match header(der) {
-            Header::Incomplete => break None,
+            // CPython 3.13 stops cleanly only at the exact end (3.11 also accepted a
+            // truncated header there).
+            Header::Incomplete if der.is_empty() => break None,
+            Header::Incomplete => {
+                break Some(ssl_error(
+                    Some("ASN1"),
+                    Some("HEADER_TOO_LONG"),
+                    "header too long",
+                ))
+            }
             Header::Definite {
                 header_len,
                 content_len,

@@ -140,10 +140,12 @@ mod tests {
 
     #[test]
     fn known_hash() {
-        // `openssl x509 -hash` of a certificate with subject "CN=Test Root CA" is 0x1a5d6a7e?
-        // Checked against the CLI in the integration tests; here only stability matters.
-        let canon = canonical_name(&name(&[(CN, 0x0c, b"x")])).unwrap();
-        assert_eq!(name_hash(&canon), name_hash(&canon));
+        // `openssl x509 -hash` of a certificate whose subject is UTF8String "Test Root A".
+        let canon = canonical_name(&name(&[(CN, 0x0c, b"Test Root A")])).unwrap();
+        assert_eq!(format!("{:08x}", name_hash(&canon)), "97e1a225");
+        // The same name as PrintableString, other case, extra spaces: same hash.
+        let canon = canonical_name(&name(&[(CN, 0x13, b" TEST  root a")])).unwrap();
+        assert_eq!(format!("{:08x}", name_hash(&canon)), "97e1a225");
         assert_eq!(canonical_name(b"\x30\x00").unwrap(), Vec::<u8>::new());
         assert!(canonical_name(b"\x31\x00").is_none());
     }

@@ -61,14 +61,48 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, CertError> {
     std::fs::read(path).map_err(|e| CertError::io(&e))
 }
 
+/// Reads a file as Python's `open(path).read()` does (UTF-8), with its decode error.
+fn read_text(path: &std::path::Path) -> Result<String, CertError> {
+    let bytes = read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let err = e.utf8_error();
+        let pos = err.valid_up_to();
+        let (reason, span) = match err.error_len() {
+            None if bytes.len() - pos > 1 => (
+                "unexpected end of data",
+                format!("bytes in position {pos}-{}", bytes.len() - 1),
+            ),
+            None => (
+                "unexpected end of data",
+                format!("byte 0x{:02x} in position {pos}", bytes[pos]),
+            ),
+            Some(_) => {
+                let lead = bytes[pos];
+                let reason = if (0x80..0xc2).contains(&lead) || lead > 0xf4 {
+                    "invalid start byte"
+                } else {
+                    "invalid continuation byte"
+                };
+                (reason, format!("byte 0x{lead:02x} in position {pos}"))
+            }
+        };
+        CertError {
+            python_class: "UnicodeDecodeError",
+            library: None,
+            reason: Some(reason.to_owned()),
+            message: format!("'utf-8' codec can't decode {span}: {reason}"),
+            errno: None,
+        }
+    })
+}
+
 /// The call sequence of the CLI contract.
 fn load(args: &Args) -> Result<TrustStore, CertError> {
     let mut store = TrustStore::new();
     if args.cafile.is_some() || args.capath.is_some() || args.cadata_file.is_some() {
         let cadata = match &args.cadata_file {
-            Some(path) => Some(CaData::Text(
-                String::from_utf8_lossy(&read(path)?).into_owned(),
-            )),
+            Some(path) => Some(CaData::Text(read_text(path)?)),
             None => None,
         };
         store.load_verify_locations(args.cafile.as_deref(), args.capath.as_deref(), cadata)?;

@@ -172,9 +172,7 @@ fn set_ciphers_and_get_ciphers_match_python3() {
                 assert_eq!(expect["args"], serde_json::json!([e.message()]), "{s:?}");
                 // The context's state after the failure (OpenSSL's side effects).
                 let outcome = pyssl::ciphers::set_ciphers_outcome(s);
-                let list = outcome
-                    .list
-                    .unwrap_or_else(pyssl::ciphers::CipherList::default);
+                let list = outcome.list.unwrap_or_default();
                 let after: Vec<&str> = expect["after"]
                     .as_array()
                     .unwrap()

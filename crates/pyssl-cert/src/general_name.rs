@@ -146,21 +146,24 @@ pub(crate) fn parse_general_names<'a>(t: &Tlv<'a>) -> Result<Vec<RawGeneralName<
     Ok(out)
 }
 
-/// Python's strict UTF-8 decode of raw bytes (`PyUnicode_FromStringAndSize`).
+/// Python's strict UTF-8 decode of raw bytes (`PyUnicode_FromStringAndSize`), with
+/// CPython's `UnicodeDecodeError` message.
 pub(crate) fn strict_utf8(b: &[u8]) -> Result<String> {
     std::str::from_utf8(b).map(str::to_owned).map_err(|e| {
         let pos = e.valid_up_to();
+        let (n, reason) = match e.error_len() {
+            None => (b.len() - pos, "unexpected end of data"),
+            Some(n) if matches!(b[pos], 0x80..=0xc1 | 0xf5..=0xff) => (n, "invalid start byte"),
+            Some(n) => (n, "invalid continuation byte"),
+        };
+        let what = if n == 1 {
+            format!("byte 0x{:02x} in position {pos}", b[pos])
+        } else {
+            format!("bytes in position {pos}-{}", pos + n - 1)
+        };
         CertError::other(
             "UnicodeDecodeError",
-            format!(
-                "'utf-8' codec can't decode byte 0x{:02x} in position {pos}: {}",
-                b[pos],
-                if e.error_len().is_some() {
-                    "invalid continuation byte"
-                } else {
-                    "unexpected end of data"
-                }
-            ),
+            format!("'utf-8' codec can't decode {what}: {reason}"),
         )
     })
 }

@@ -214,6 +214,7 @@ fn name_obj(n: &Name) -> PyObj {
                             let v = match v {
                                 NameValue::Text(s) => PyObj::Str(s.clone()),
                                 NameValue::Bytes(b) => PyObj::Bytes(b.clone()),
+                                NameValue::None => PyObj::None,
                             };
                             PyObj::Tuple(vec![PyObj::Str(k.clone()), v])
                         })

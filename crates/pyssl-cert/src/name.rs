@@ -12,6 +12,8 @@ pub enum NameValue {
     Text(String),
     /// A BIT STRING value: the content without the unused-bits octet.
     Bytes(Vec<u8>),
+    /// Python `None`: what CPython gives for an empty BIT STRING (no data bytes).
+    None,
 }
 
 impl NameValue {
@@ -19,7 +21,7 @@ impl NameValue {
     pub fn as_text(&self) -> Option<&str> {
         match self {
             NameValue::Text(s) => Some(s),
-            NameValue::Bytes(_) => None,
+            NameValue::Bytes(_) | NameValue::None => None,
         }
     }
 }
@@ -148,7 +150,9 @@ pub(crate) fn convert(raw: &RawName<'_>) -> Result<Name> {
                     let name = crate::oid::oid_to_text(oid).map_err(|_| {
                         CertError::other("SystemError", "error return without exception set")
                     })?;
-                    let value = if v.tag == BIT_STRING {
+                    let value = if v.tag == BIT_STRING && v.bytes.is_empty() {
+                        NameValue::None
+                    } else if v.tag == BIT_STRING {
                         NameValue::Bytes(v.bytes.clone())
                     } else {
                         NameValue::Text(to_utf8(v.tag, &v.bytes).map_err(|_| {

@@ -89,10 +89,15 @@ impl<'a> PemReader<'a> {
     /// The next block; `Ok(None)` when no `-----BEGIN` line is left (OpenSSL's
     /// "no start line"); an error for a malformed block.
     pub fn next_block(&mut self) -> Result<Option<PemBlock>> {
+        let mut first_call = true;
         let label = loop {
-            let Some(line) = self.next_line() else {
+            let Some(mut line) = self.next_line() else {
                 return Ok(None);
             };
+            // OpenSSL drops a UTF-8 BOM from the first line each search reads.
+            if std::mem::take(&mut first_call) && line.len() > 3 {
+                line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+            }
             if !line.starts_with(b"-----BEGIN ") {
                 continue;
             }
@@ -332,12 +337,15 @@ pub fn pem_cert_to_der_cert(pem: &str) -> Result<Vec<u8>> {
         .get(PEM_HEADER.len()..stripped.len() - PEM_FOOTER.len())
         .unwrap_or("");
     if let Some((pos, c)) = body.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+        let cp = u32::from(c);
+        let ch = match cp {
+            0..=0xff => format!("'\\x{cp:02x}'"),
+            0x100..=0xffff => format!("'\\u{cp:04x}'"),
+            _ => format!("'\\U{cp:08x}'"),
+        };
         return Err(CertError::other(
             "UnicodeEncodeError",
-            format!(
-                "'ascii' codec can't encode character {} in position {pos}: ordinal not in range(128)",
-                crate::pyrepr::repr_str(&c.to_string())
-            ),
+            format!("'ascii' codec can't encode character {ch} in position {pos}: ordinal not in range(128)"),
         ));
     }
     pybase64::decodebytes(body.as_bytes())

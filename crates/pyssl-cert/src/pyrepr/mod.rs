@@ -9,6 +9,7 @@ pub(crate) enum PyObj {
     Str(String),
     Bytes(Vec<u8>),
     Int(i64),
+    None,
     Tuple(Vec<PyObj>),
     /// Items in insertion order.
     Dict(Vec<(String, PyObj)>),
@@ -124,6 +125,7 @@ impl PyObj {
             PyObj::Str(s) => repr_str(s),
             PyObj::Bytes(b) => repr_bytes(b),
             PyObj::Int(i) => i.to_string(),
+            PyObj::None => "None".to_owned(),
             PyObj::Tuple(items) => {
                 let parts: Vec<String> = items.iter().map(PyObj::repr).collect();
                 if parts.len() == 1 {
@@ -152,6 +154,7 @@ impl PyObj {
                 serde_json::json!({ "__bytes__": hex })
             }
             PyObj::Int(i) => Value::from(*i),
+            PyObj::None => Value::Null,
             PyObj::Tuple(items) => Value::Array(items.iter().map(PyObj::to_json).collect()),
             PyObj::Dict(items) => Value::Object(
                 items
@@ -229,7 +232,7 @@ fn format(obj: &PyObj, out: &mut String, indent: usize, allowance: usize, level:
         }
         PyObj::Str(s) => pprint_str(s, out, indent, allowance, level),
         PyObj::Bytes(b) => pprint_bytes(b, out, indent, allowance, level),
-        PyObj::Int(_) => out.push_str(&rep),
+        PyObj::Int(_) | PyObj::None => out.push_str(&rep),
     }
 }
 

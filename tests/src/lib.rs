@@ -34,5 +34,6 @@ pub fn run_python(code: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("python3 printed UTF-8")
 }
 
+pub mod harness;
 pub mod pki;
 pub mod pump;

@@ -41,7 +41,7 @@ pub struct Pki {
     pub ca_der: Vec<u8>,
     ca_params: CertificateParams,
     ca_key: KeyPair,
-    counter: std::cell::Cell<u32>,
+    counter: std::sync::atomic::AtomicU32,
 }
 
 fn rsa_key() -> KeyPair {
@@ -94,7 +94,7 @@ impl Pki {
             dir,
             ca_params: params,
             ca_key,
-            counter: std::cell::Cell::new(0),
+            counter: std::sync::atomic::AtomicU32::new(0),
         }
     }
 
@@ -122,8 +122,9 @@ impl Pki {
         let key = key_for(alg);
         let issuer = Issuer::from_params(&self.ca_params, &self.ca_key);
         let cert = params.signed_by(&key, &issuer).unwrap();
-        let n = self.counter.get();
-        self.counter.set(n + 1);
+        let n = self
+            .counter
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let cert_path = self.dir.path().join(format!("leaf{n}.pem"));
         let key_path = self.dir.path().join(format!("leaf{n}.key"));
         std::fs::write(&cert_path, cert.pem()).unwrap();

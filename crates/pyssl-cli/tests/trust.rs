@@ -319,3 +319,16 @@ fn hashed_capath_is_not_reported_before_use() {
     );
     assert_eq!(out["stats"]["x509"], 1);
 }
+
+#[test]
+fn ca_cert_dicts_match_cpython() {
+    let fx = Fixtures::get();
+    let dir = Scratch::new("dicts");
+    let parts = [
+        "leaf", "root_b", "inter", "v1", "kcs", "root_c", "root_a", "root_d",
+    ];
+    let file = dir.file("bundle.pem", bundle(fx, &parts));
+    let out = assert_same(&["--cafile", file.to_str().unwrap()], &Env::default());
+    assert_eq!(out["ca_certs"].as_array().unwrap().len(), 7);
+    assert_eq!(out["ca_certs"][0]["subject"][0][0][0], "commonName");
+}

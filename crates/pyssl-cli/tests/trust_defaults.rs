@@ -73,6 +73,9 @@ fn system_store_loads_the_debian_bundle() {
         out["stats"]["x509_ca"],
         out["ca_certs"].as_array().unwrap().len()
     );
+    // The same roots as getpeercert()-style dicts, in the same order.
+    let dicts = assert_same(&["--default"], &env(None, None));
+    assert_eq!(dicts["ca_certs"].as_array().unwrap().len() as u64, n);
 }
 
 #[test]

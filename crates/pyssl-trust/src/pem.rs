@@ -118,7 +118,9 @@ impl<'a> PemReader<'a> {
                 }
                 return Ok(match state {
                     State::Post => (first_part.len(), data),
-                    _ => (0, first_part),
+                    // Header lines with no blank line after them: no body at all.
+                    State::InHead => (first_part.len(), Vec::new()),
+                    State::Maybe => (0, first_part),
                 });
             } else if end {
                 return Err(PemFailure::BadEndLine);

@@ -335,7 +335,7 @@ impl TrustStore {
     pub fn get_ca_certs_dicts(&self) -> Result<Vec<CertInfo>, CertError> {
         self.get_ca_certs_der()
             .iter()
-            .map(|der| pyssl_cert::decode_cert(der))
+            .map(|der| pyssl_cert::decode_cert_der(der))
             .collect()
     }
 }

@@ -27,4 +27,4 @@ pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
 pub use pyssl_trust::{CaData, CertStoreStats};
 pub use session::SslSession;
-pub use verifier::{verify_chain, VerifyFailure};
+pub use verifier::{verify_chain, PyVerifier, VerifyFailure, VerifyOptions, VerifyPolicy};

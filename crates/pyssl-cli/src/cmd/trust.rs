@@ -146,7 +146,7 @@ fn report(args: &Args, store: &TrustStore) -> Result<(), CertError> {
     );
     println!("{:<40}  {:<24}  SHA-256", "subject CN", "notAfter");
     for der in &ders {
-        let (cn, not_after) = match pyssl_cert::decode_cert(der) {
+        let (cn, not_after) = match pyssl_cert::decode_cert_der(der) {
             Ok(info) => summary(&info.to_json()),
             Err(_) => ("?".to_owned(), "?".to_owned()),
         };

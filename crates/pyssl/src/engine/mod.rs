@@ -102,6 +102,25 @@ impl std::fmt::Debug for Connection {
     }
 }
 
+/// Where rustls and OpenSSL send different fatal alerts for the same failure, rewrites
+/// the (still plaintext) alert record rustls just produced into OpenSSL's, so peers see
+/// what a CPython/OpenSSL endpoint would send:
+/// - a server missing a required client certificate in TLS 1.2: rustls sends
+///   certificate_required (a TLS 1.3 alert), OpenSSL handshake_failure;
+/// - no certificate/suite usable for the client: rustls access_denied, OpenSSL
+///   handshake_failure.
+fn openssl_alert(buf: &mut [u8], e: &SslError) {
+    let (from, to) = match e.reason() {
+        Some("PEER_DID_NOT_RETURN_A_CERTIFICATE") => (116, 40),
+        Some("NO_SHARED_CIPHER") => (49, 40),
+        _ => return,
+    };
+    let n = buf.len();
+    if n >= 7 && buf[n - 7] == 21 && buf[n - 6] == 3 && buf[n - 4..] == [0, 2, 2, from] {
+        buf[n - 1] = to;
+    }
+}
+
 /// Validates and converts `server_hostname` as CPython does (A-labels for IDNs).
 pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
     if name.is_empty() || name.starts_with('.') {
@@ -336,6 +355,7 @@ impl Connection {
                     Ok(_) => {}
                 }
             }
+            openssl_alert(&mut buf, &e);
             self.out.extend_from_slice(&buf);
         }
         self.state = State::Failed;
@@ -374,7 +394,17 @@ impl Connection {
                 self.state = State::Tls(Box::new(c.into()));
                 Ok(())
             }
-            Err(e) => Err(self.fail(e)),
+            Err(e) => {
+                self.no_protocols_alert(&e);
+                Err(self.fail(e))
+            }
+        }
+    }
+
+    /// OpenSSL answers an empty version range with a fatal protocol_version alert.
+    fn no_protocols_alert(&mut self, e: &SslError) {
+        if e.reason() == Some("NO_PROTOCOLS_AVAILABLE") {
+            self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, 70]);
         }
     }
 
@@ -432,8 +462,11 @@ impl Connection {
                 Ok(None) => Ok(()),
                 Ok(Some(accepted)) => self.accepted(accepted),
                 Err((e, mut alert)) => {
-                    let _ = alert.write_all(&mut self.out);
                     let e = from_rustls(&e, Side::Server);
+                    let mut buf = Vec::new();
+                    let _ = alert.write_all(&mut buf);
+                    openssl_alert(&mut buf, &e);
+                    self.out.extend_from_slice(&buf);
                     Err(self.fail(e))
                 }
             },
@@ -474,7 +507,10 @@ impl Connection {
         };
         let config = match self.ctx.server_config(chosen.as_deref()) {
             Ok(c) => c,
-            Err(e) => return Err(self.fail(e)),
+            Err(e) => {
+                self.no_protocols_alert(&e);
+                return Err(self.fail(e));
+            }
         };
         match accepted.into_connection(config) {
             Ok(mut conn) => {
@@ -483,8 +519,11 @@ impl Connection {
                 self.process()
             }
             Err((e, mut alert)) => {
-                let _ = alert.write_all(&mut self.out);
                 let e = from_rustls(&e, Side::Server);
+                let mut buf = Vec::new();
+                let _ = alert.write_all(&mut buf);
+                openssl_alert(&mut buf, &e);
+                self.out.extend_from_slice(&buf);
                 Err(self.fail(e))
             }
         }
@@ -566,7 +605,10 @@ impl Connection {
 
     /// `do_handshake()`: runs the handshake as far as the input allows.
     pub fn do_handshake(&mut self, io: &mut dyn TlsIo) -> Result<()> {
-        self.start()?;
+        if let Err(e) = self.start() {
+            let _ = io.push(self);
+            return Err(e);
+        }
         loop {
             io.push(self)?;
             if self.is_handshake_done() {

@@ -91,6 +91,11 @@ pub(crate) fn from_rustls(err: &Error, side: Side) -> SslError {
         Error::InvalidCertRevocationList(_) => {
             SslError::cert_verification(3, "unable to get certificate CRL")
         }
+        // rustls' words when no loaded certificate suits the client (OpenSSL: no cipher
+        // can use any of our certificates).
+        Error::General(msg) if msg == "no server certificate chain resolved" => {
+            ssl("NO_SHARED_CIPHER")
+        }
         other => SslError::new(ErrorKind::Ssl, other.to_string()).with_library("SSL"),
     }
 }

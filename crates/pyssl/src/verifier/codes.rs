@@ -26,8 +26,8 @@ pub(crate) const SELF_SIGNED_CERT_IN_CHAIN: i64 = 19;
 pub(crate) const UNABLE_TO_GET_ISSUER_CERT_LOCALLY: i64 = 20;
 /// `X509_V_ERR_CERT_REVOKED`.
 pub(crate) const CERT_REVOKED: i64 = 23;
-/// `X509_V_ERR_INVALID_CA`.
-pub(crate) const INVALID_CA: i64 = 24;
+/// `X509_V_ERR_INVALID_CA` (79 in OpenSSL 3.0).
+pub(crate) const INVALID_CA: i64 = 79;
 /// `X509_V_ERR_PATH_LENGTH_EXCEEDED`.
 pub(crate) const PATH_LENGTH_EXCEEDED: i64 = 25;
 /// `X509_V_ERR_INVALID_PURPOSE`.
@@ -36,6 +36,36 @@ pub(crate) const INVALID_PURPOSE: i64 = 26;
 pub(crate) const UNHANDLED_CRITICAL_EXTENSION: i64 = 34;
 /// `X509_V_ERR_PERMITTED_VIOLATION`.
 pub(crate) const PERMITTED_VIOLATION: i64 = 47;
+/// `X509_V_ERR_SIGNATURE_ALGORITHM_INCONSISTENCY` (VERIFY_X509_STRICT).
+pub(crate) const SIGNATURE_ALGORITHM_INCONSISTENCY: i64 = 78;
+/// `X509_V_ERR_PATHLEN_INVALID_FOR_NON_CA` (VERIFY_X509_STRICT).
+pub(crate) const PATHLEN_INVALID_FOR_NON_CA: i64 = 80;
+/// `X509_V_ERR_PATHLEN_WITHOUT_KU_KEY_CERT_SIGN` (VERIFY_X509_STRICT).
+pub(crate) const PATHLEN_WITHOUT_KU_KEY_CERT_SIGN: i64 = 81;
+/// `X509_V_ERR_KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA` (VERIFY_X509_STRICT).
+pub(crate) const KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA: i64 = 82;
+/// `X509_V_ERR_ISSUER_NAME_EMPTY` (VERIFY_X509_STRICT).
+pub(crate) const ISSUER_NAME_EMPTY: i64 = 83;
+/// `X509_V_ERR_SUBJECT_NAME_EMPTY` (VERIFY_X509_STRICT).
+pub(crate) const SUBJECT_NAME_EMPTY: i64 = 84;
+/// `X509_V_ERR_MISSING_AUTHORITY_KEY_IDENTIFIER` (VERIFY_X509_STRICT).
+pub(crate) const MISSING_AUTHORITY_KEY_IDENTIFIER: i64 = 85;
+/// `X509_V_ERR_MISSING_SUBJECT_KEY_IDENTIFIER` (VERIFY_X509_STRICT).
+pub(crate) const MISSING_SUBJECT_KEY_IDENTIFIER: i64 = 86;
+/// `X509_V_ERR_EMPTY_SUBJECT_ALT_NAME` (VERIFY_X509_STRICT).
+pub(crate) const EMPTY_SUBJECT_ALT_NAME: i64 = 87;
+/// `X509_V_ERR_EMPTY_SUBJECT_SAN_NOT_CRITICAL` (VERIFY_X509_STRICT).
+pub(crate) const EMPTY_SUBJECT_SAN_NOT_CRITICAL: i64 = 88;
+/// `X509_V_ERR_CA_BCONS_NOT_CRITICAL` (VERIFY_X509_STRICT).
+pub(crate) const CA_BCONS_NOT_CRITICAL: i64 = 89;
+/// `X509_V_ERR_AUTHORITY_KEY_IDENTIFIER_CRITICAL` (VERIFY_X509_STRICT).
+pub(crate) const AUTHORITY_KEY_IDENTIFIER_CRITICAL: i64 = 90;
+/// `X509_V_ERR_SUBJECT_KEY_IDENTIFIER_CRITICAL` (VERIFY_X509_STRICT).
+pub(crate) const SUBJECT_KEY_IDENTIFIER_CRITICAL: i64 = 91;
+/// `X509_V_ERR_CA_CERT_MISSING_KEY_USAGE` (VERIFY_X509_STRICT).
+pub(crate) const CA_CERT_MISSING_KEY_USAGE: i64 = 92;
+/// `X509_V_ERR_EXTENSIONS_REQUIRE_VERSION_3` (VERIFY_X509_STRICT).
+pub(crate) const EXTENSIONS_REQUIRE_VERSION_3: i64 = 93;
 /// `X509_V_ERR_HOSTNAME_MISMATCH`.
 pub(crate) const HOSTNAME_MISMATCH: i64 = 62;
 /// `X509_V_ERR_IP_ADDRESS_MISMATCH`.
@@ -57,6 +87,23 @@ pub(crate) fn message(code: i64) -> &'static str {
         UNABLE_TO_GET_ISSUER_CERT_LOCALLY => "unable to get local issuer certificate",
         CERT_REVOKED => "certificate revoked",
         INVALID_CA => "invalid CA certificate",
+        SIGNATURE_ALGORITHM_INCONSISTENCY => "cert info signature and signature algorithm mismatch",
+        EXTENSIONS_REQUIRE_VERSION_3 => "Using cert extension requires at least X509v3",
+        PATHLEN_INVALID_FOR_NON_CA => "Path length invalid for non-CA cert",
+        PATHLEN_WITHOUT_KU_KEY_CERT_SIGN => "Path length given without key usage keyCertSign",
+        KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA => "Key usage keyCertSign invalid for non-CA cert",
+        ISSUER_NAME_EMPTY => "Issuer name empty",
+        SUBJECT_NAME_EMPTY => "Subject name empty",
+        MISSING_AUTHORITY_KEY_IDENTIFIER => "Missing Authority Key Identifier",
+        MISSING_SUBJECT_KEY_IDENTIFIER => "Missing Subject Key Identifier",
+        EMPTY_SUBJECT_ALT_NAME => "Empty Subject Alternative Name extension",
+        EMPTY_SUBJECT_SAN_NOT_CRITICAL => {
+            "Subject empty and Subject Alt Name extension not critical"
+        }
+        CA_BCONS_NOT_CRITICAL => "Basic Constraints of CA cert not marked critical",
+        AUTHORITY_KEY_IDENTIFIER_CRITICAL => "Authority Key Identifier marked critical",
+        SUBJECT_KEY_IDENTIFIER_CRITICAL => "Subject Key Identifier marked critical",
+        CA_CERT_MISSING_KEY_USAGE => "CA cert does not include key usage extension",
         PATH_LENGTH_EXCEEDED => "path length constraint exceeded",
         INVALID_PURPOSE => "unsuitable certificate purpose",
         UNHANDLED_CRITICAL_EXTENSION => "unhandled critical extension",
@@ -67,9 +114,10 @@ pub(crate) fn message(code: i64) -> &'static str {
     }
 }
 
-/// The rustls error variant whose alert matches what OpenSSL sends for `code`
+/// The rustls error variant whose alert matches what OpenSSL sends for `code` (`ssl_x509err2alert`)
 /// (`unknown_ca`, `certificate_expired`, `certificate_revoked`, `unsupported_certificate`,
-/// `decrypt_error`, else `bad_certificate`).
+/// `decrypt_error`, else `bad_certificate` — OpenSSL 3.0 sends `bad_certificate` for
+/// "not yet valid").
 pub(crate) fn rustls_error(code: i64) -> CertificateError {
     match code {
         UNABLE_TO_GET_ISSUER_CERT
@@ -80,12 +128,18 @@ pub(crate) fn rustls_error(code: i64) -> CertificateError {
         | INVALID_CA
         | PATH_LENGTH_EXCEEDED => CertificateError::UnknownIssuer,
         CERT_HAS_EXPIRED | CRL_HAS_EXPIRED => CertificateError::Expired,
-        CERT_NOT_YET_VALID => CertificateError::NotValidYet,
         CERT_REVOKED => CertificateError::Revoked,
         INVALID_PURPOSE => CertificateError::InvalidPurpose,
         CERT_SIGNATURE_FAILURE | CRL_SIGNATURE_FAILURE => CertificateError::BadSignature,
-        UNHANDLED_CRITICAL_EXTENSION => CertificateError::UnhandledCriticalExtension,
-        _ => CertificateError::NotValidForName,
+        UNHANDLED_CRITICAL_EXTENSION
+        | CERT_NOT_YET_VALID
+        | PERMITTED_VIOLATION
+        | HOSTNAME_MISMATCH
+        | IP_ADDRESS_MISMATCH => CertificateError::NotValidForName,
+        // Not in OpenSSL's x509table: it sends certificate_unknown, as rustls does for Other.
+        _ => CertificateError::Other(rustls::OtherError(std::sync::Arc::new(
+            super::VerifyFailure::from_code(code),
+        ))),
     }
 }
 

@@ -41,8 +41,11 @@ use crate::error::SslError;
 use path::{Rejection, Request, StoreIndex};
 
 /// The verification settings of one context, as CPython holds them.
+///
+/// Public so that raw rustls users (and tests) can plug Python's rules into their own
+/// configs with [`PyVerifier`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct VerifyPolicy {
+pub struct VerifyPolicy {
     /// `SSLContext.verify_mode`.
     pub verify_mode: VerifyMode,
     /// `SSLContext.check_hostname`.
@@ -127,6 +130,7 @@ impl std::error::Error for VerifyFailure {}
 thread_local! {
     static LAST_FAILURE: RefCell<Option<(CertificateError, VerifyFailure)>> =
         const { RefCell::new(None) };
+    static SERVER_HOSTNAME: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Records `failure` for [`VerifyFailure::from_rustls`] and builds the error for rustls.
@@ -141,7 +145,29 @@ fn clear_failure() {
 }
 
 /// Python's verifier: one per context configuration (policy + trust store snapshot).
-pub(crate) struct PyVerifier {
+///
+/// Usable directly in rustls configs:
+/// ```
+/// use std::sync::Arc;
+/// use pyssl::{PyVerifier, VerifyPolicy, Purpose, CERT_REQUIRED, VERIFY_DEFAULT};
+/// let policy = VerifyPolicy {
+///     verify_mode: CERT_REQUIRED,
+///     check_hostname: true,
+///     hostname_checks_common_name: true,
+///     verify_flags: VERIFY_DEFAULT,
+///     purpose: Purpose::ServerAuth,
+/// };
+/// let provider = Arc::new(rustls::crypto::ring::default_provider());
+/// let verifier = PyVerifier::new(policy, Arc::new(pyssl::trust::TrustStore::new()), provider.clone());
+/// let config = rustls::ClientConfig::builder_with_provider(provider)
+///     .with_safe_default_protocol_versions()
+///     .unwrap()
+///     .dangerous()
+///     .with_custom_certificate_verifier(verifier)
+///     .with_no_client_auth();
+/// # let _ = config;
+/// ```
+pub struct PyVerifier {
     policy: VerifyPolicy,
     store: Arc<pyssl_trust::TrustStore>,
     index: StoreIndex,
@@ -158,8 +184,7 @@ impl fmt::Debug for PyVerifier {
 
 impl PyVerifier {
     /// A verifier for `policy` over `store`, checking signatures with `provider`'s algorithms.
-    #[allow(dead_code)] // wired in by the engine
-    pub(crate) fn new(
+    pub fn new(
         policy: VerifyPolicy,
         store: Arc<pyssl_trust::TrustStore>,
         provider: Arc<CryptoProvider>,
@@ -174,9 +199,20 @@ impl PyVerifier {
     }
 
     /// The policy this verifier enforces.
-    #[allow(dead_code)]
-    pub(crate) fn policy(&self) -> &VerifyPolicy {
+    pub fn policy(&self) -> &VerifyPolicy {
         &self.policy
+    }
+
+    /// Runs `f` — code that drives a rustls client connection on this thread, e.g.
+    /// `process_new_packets` — telling the verifier the exact `server_hostname` the user
+    /// gave. rustls normalises its `ServerName` (drops a trailing dot, canonicalises IP
+    /// addresses), but CPython checks and reports the name as given: `'localhost.'` does
+    /// not match a certificate for `localhost`.
+    pub fn with_server_hostname<R>(server_hostname: Option<&str>, f: impl FnOnce() -> R) -> R {
+        let previous = SERVER_HOSTNAME.with(|h| h.replace(server_hostname.map(str::to_owned)));
+        let out = f();
+        SERVER_HOSTNAME.with(|h| *h.borrow_mut() = previous);
+        out
     }
 
     /// Verifies a chain; on success marks the store certificates the path used.
@@ -234,7 +270,9 @@ impl ServerCertVerifier for PyVerifier {
             return Ok(ServerCertVerified::assertion());
         }
         let name = if self.policy.check_hostname {
-            server_name_text(server_name)
+            SERVER_HOSTNAME
+                .with(|h| h.borrow().clone())
+                .or_else(|| server_name_text(server_name))
         } else {
             None
         };
@@ -381,25 +419,54 @@ pub(crate) fn match_hostname(
     hostname::match_hostname(cert_der, hostname, checks_common_name)
 }
 
+/// Options of [`verify_chain`] (what `openssl verify` takes as flags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// The EKU the leaf (and its issuers) must allow.
+    pub purpose: Purpose,
+    /// `VERIFY_*` flags (CRL checks, partial chains).
+    pub verify_flags: VerifyFlags,
+    /// A host name or IP address to match (None: no name check).
+    pub hostname: Option<String>,
+    /// Whether the subject CN is consulted when no DNS SAN exists (CPython's default: true).
+    pub hostname_checks_common_name: bool,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            purpose: Purpose::ServerAuth,
+            verify_flags: VerifyFlags::default(),
+            hostname: None,
+            hostname_checks_common_name: true,
+        }
+    }
+}
+
 /// Verifies `chain` (leaf first) against `store` outside any handshake, as `openssl verify`
-/// does: returns the verified chain (leaf … anchor) or the failure.
+/// does, with CPython's rules: returns the verified chain (leaf … anchor) or the failure
+/// (OpenSSL verify code and CPython's message).
 ///
-/// `purpose` picks the EKU required; `hostname` (when given) is matched with CPython's
-/// rules (common names consulted when no DNS SAN exists, as CPython's default).
+/// ```
+/// use pyssl::{verify_chain, VerifyOptions};
+/// let store = pyssl::trust::TrustStore::new();
+/// let cert = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap().cert;
+/// let err = verify_chain(&store, &[cert.der().clone()], &VerifyOptions::default()).unwrap_err();
+/// assert_eq!((err.code, err.message.as_str()), (18, "self-signed certificate"));
+/// ```
 pub fn verify_chain(
     store: &pyssl_trust::TrustStore,
     chain: &[CertificateDer<'_>],
-    purpose: Purpose,
-    verify_flags: VerifyFlags,
-    hostname: Option<&str>,
+    options: &VerifyOptions,
 ) -> std::result::Result<Vec<CertificateDer<'static>>, VerifyFailure> {
     let policy = VerifyPolicy {
         verify_mode: VerifyMode::CertRequired,
-        check_hostname: hostname.is_some(),
-        hostname_checks_common_name: true,
-        verify_flags,
-        purpose,
+        check_hostname: options.hostname.is_some(),
+        hostname_checks_common_name: options.hostname_checks_common_name,
+        verify_flags: options.verify_flags,
+        purpose: options.purpose,
     };
+    let hostname = options.hostname.as_deref();
     let Some((end_entity, intermediates)) = chain.split_first() else {
         return Err(VerifyFailure::from_code(
             codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY,

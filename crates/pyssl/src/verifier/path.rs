@@ -18,7 +18,7 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::hostname::match_hostname;
 use super::{codes, VerifyFailure, VerifyPolicy};
 use crate::constants::{Purpose, VERIFY_CRL_CHECK_CHAIN, VERIFY_CRL_CHECK_LEAF};
-use crate::VERIFY_X509_PARTIAL_CHAIN;
+use crate::{VERIFY_X509_PARTIAL_CHAIN, VERIFY_X509_STRICT};
 
 /// Why a chain was rejected.
 #[derive(Debug, Clone)]
@@ -42,10 +42,26 @@ pub(crate) struct CertFacts {
     pub(crate) issuer: Vec<u8>,
     not_before: i64,
     not_after: i64,
-    /// OpenSSL's EXFLAG_SS: issuer == subject, AKID consistent, keyCertSign allowed.
+    /// OpenSSL's EXFLAG_SS: issuer == subject and the AKID (if any) names its own key.
     pub(crate) self_signed: bool,
     /// EKU extension: None when absent, else (serverAuth|SGC, clientAuth).
     eku: Option<(bool, bool)>,
+    /// X.509 version field (0 = v1, 2 = v3).
+    version: u32,
+    /// basicConstraints: (critical, cA, pathLenConstraint present).
+    bcons: Option<(bool, bool, bool)>,
+    /// keyUsage: (keyCertSign, cRLSign).
+    key_usage: Option<(bool, bool)>,
+    /// authorityKeyIdentifier present: its criticality.
+    akid_critical: Option<bool>,
+    /// subjectKeyIdentifier present: its criticality.
+    skid_critical: Option<bool>,
+    /// subjectAltName present: (critical, number of names).
+    san: Option<(bool, usize)>,
+    subject_empty: bool,
+    issuer_empty: bool,
+    sig_alg_consistent: bool,
+    extension_count: usize,
 }
 
 const NS_SGC: &str = "2.16.840.1.113730.4.1";
@@ -53,20 +69,62 @@ const MS_SGC: &str = "1.3.6.1.4.1.311.10.3.3";
 
 impl CertFacts {
     pub(crate) fn parse(der: &[u8]) -> Option<CertFacts> {
+        use x509_parser::extensions::ParsedExtension as P;
         let (_, cert) = X509Certificate::from_der(der).ok()?;
         let subject = cert.subject().as_raw().to_vec();
         let issuer = cert.issuer().as_raw().to_vec();
         let mut skid = None;
         let mut akid = None;
-        let mut cert_sign_ok = true;
+        let mut facts = CertFacts {
+            subject_empty: cert.subject().iter_attributes().next().is_none(),
+            issuer_empty: cert.issuer().iter_attributes().next().is_none(),
+            subject,
+            issuer,
+            not_before: cert.validity().not_before.timestamp(),
+            not_after: cert.validity().not_after.timestamp(),
+            self_signed: false,
+            eku: None,
+            version: cert.version().0,
+            bcons: None,
+            key_usage: None,
+            akid_critical: None,
+            skid_critical: None,
+            san: None,
+            sig_alg_consistent: cert.signature_algorithm.algorithm
+                == cert.tbs_certificate.signature.algorithm
+                && cert.signature_algorithm.parameters.as_ref().map(|a| a.data)
+                    == cert
+                        .tbs_certificate
+                        .signature
+                        .parameters
+                        .as_ref()
+                        .map(|a| a.data),
+            extension_count: cert.extensions().len(),
+        };
         for ext in cert.extensions() {
-            use x509_parser::extensions::ParsedExtension as P;
             match ext.parsed_extension() {
-                P::SubjectKeyIdentifier(k) => skid = Some(k.0.to_vec()),
-                P::AuthorityKeyIdentifier(a) => {
-                    akid = a.key_identifier.as_ref().map(|k| k.0.to_vec())
+                P::SubjectKeyIdentifier(k) => {
+                    skid = Some(k.0.to_vec());
+                    facts.skid_critical = Some(ext.critical);
                 }
-                P::KeyUsage(ku) => cert_sign_ok = ku.key_cert_sign(),
+                P::AuthorityKeyIdentifier(a) => {
+                    akid = a.key_identifier.as_ref().map(|k| k.0.to_vec());
+                    facts.akid_critical = Some(ext.critical);
+                }
+                P::BasicConstraints(b) => {
+                    facts.bcons = Some((ext.critical, b.ca, b.path_len_constraint.is_some()))
+                }
+                P::KeyUsage(ku) => facts.key_usage = Some((ku.key_cert_sign(), ku.crl_sign())),
+                P::SubjectAlternativeName(san) => {
+                    facts.san = Some((ext.critical, san.general_names.len()))
+                }
+                P::ExtendedKeyUsage(e) => {
+                    let sgc = e
+                        .other
+                        .iter()
+                        .any(|o| o.to_id_string() == NS_SGC || o.to_id_string() == MS_SGC);
+                    facts.eku = Some((e.server_auth || sgc, e.client_auth));
+                }
                 _ => {}
             }
         }
@@ -74,26 +132,83 @@ impl CertFacts {
             (Some(a), Some(s)) => a == s,
             _ => true,
         };
-        let self_signed = subject == issuer && akid_ok && cert_sign_ok;
-        let eku = match cert.extended_key_usage() {
-            Ok(Some(e)) => {
-                let e = e.value;
-                let sgc = e
-                    .other
-                    .iter()
-                    .any(|o| o.to_id_string() == NS_SGC || o.to_id_string() == MS_SGC);
-                Some((e.server_auth || sgc, e.client_auth))
+        facts.self_signed = facts.subject == facts.issuer && akid_ok;
+        Some(facts)
+    }
+
+    /// EXFLAG_CA: basicConstraints with cA set.
+    fn is_ca(&self) -> bool {
+        matches!(self.bcons, Some((_, true, _)))
+    }
+
+    /// OpenSSL's `X509_check_ca`: 0 when the certificate cannot act as a CA, 1 for a proper
+    /// CA, other values for legacy ways of being one.
+    fn check_ca(&self) -> u8 {
+        if matches!(self.key_usage, Some((false, _))) {
+            return 0;
+        }
+        match self.bcons {
+            Some((_, ca, _)) => u8::from(ca),
+            None if self.version == 0 && self.self_signed => 3,
+            None if matches!(self.key_usage, Some((true, _))) => 4,
+            None => 0,
+        }
+    }
+
+    /// The `VERIFY_X509_STRICT` checks of OpenSSL 3.0's `check_extensions` for the cert at
+    /// `depth` in a chain of `len` certificates.
+    fn strict_error(&self, depth: usize, len: usize) -> Option<i64> {
+        let ku = self.key_usage.unwrap_or((false, false));
+        if matches!(self.bcons, Some((_, _, true))) {
+            if !self.is_ca() {
+                return Some(codes::PATHLEN_INVALID_FOR_NON_CA);
             }
-            _ => None,
-        };
-        Some(CertFacts {
-            subject,
-            issuer,
-            not_before: cert.validity().not_before.timestamp(),
-            not_after: cert.validity().not_after.timestamp(),
-            self_signed,
-            eku,
-        })
+            if !ku.0 {
+                return Some(codes::PATHLEN_WITHOUT_KU_KEY_CERT_SIGN);
+            }
+        }
+        if self.is_ca() && matches!(self.bcons, Some((false, _, _))) {
+            return Some(codes::CA_BCONS_NOT_CRITICAL);
+        }
+        if self.is_ca() {
+            if self.key_usage.is_none() {
+                return Some(codes::CA_CERT_MISSING_KEY_USAGE);
+            }
+        } else if ku.0 {
+            return Some(codes::KU_KEY_CERT_SIGN_INVALID_FOR_NON_CA);
+        }
+        if self.issuer_empty {
+            return Some(codes::ISSUER_NAME_EMPTY);
+        }
+        if (self.is_ca() || ku.1 || self.san.is_none()) && self.subject_empty {
+            return Some(codes::SUBJECT_NAME_EMPTY);
+        }
+        if self.subject_empty && matches!(self.san, Some((false, _))) {
+            return Some(codes::EMPTY_SUBJECT_SAN_NOT_CRITICAL);
+        }
+        if matches!(self.san, Some((_, 0))) {
+            return Some(codes::EMPTY_SUBJECT_ALT_NAME);
+        }
+        if !self.sig_alg_consistent {
+            return Some(codes::SIGNATURE_ALGORITHM_INCONSISTENCY);
+        }
+        if self.akid_critical == Some(true) {
+            return Some(codes::AUTHORITY_KEY_IDENTIFIER_CRITICAL);
+        }
+        if self.skid_critical == Some(true) {
+            return Some(codes::SUBJECT_KEY_IDENTIFIER_CRITICAL);
+        }
+        if self.version >= 2 {
+            if depth + 1 < len && self.akid_critical.is_none() {
+                return Some(codes::MISSING_AUTHORITY_KEY_IDENTIFIER);
+            }
+            if self.is_ca() && self.skid_critical.is_none() {
+                return Some(codes::MISSING_SUBJECT_KEY_IDENTIFIER);
+            }
+        } else if self.extension_count > 0 {
+            return Some(codes::EXTENSIONS_REQUIRE_VERSION_3);
+        }
+        None
     }
 
     /// OpenSSL's `xku_reject`: an EKU extension that lacks the purpose rejects the cert.
@@ -129,7 +244,8 @@ struct StoreCert {
 pub(crate) struct StoreIndex {
     certs: Vec<StoreCert>,
     anchors: Vec<TrustAnchor<'static>>,
-    /// `anchors[i]` was made from `certs[anchor_cert[i]]`.
+    /// `anchors[i]` was made from `certs[anchor_cert[i]]` (the embedded roots, after
+    /// those, have no certificate).
     anchor_cert: Vec<usize>,
     /// Store certificates that are not anchors (usable as intermediates).
     store_intermediates: Vec<CertificateDer<'static>>,
@@ -163,6 +279,8 @@ impl StoreIndex {
             }
             idx.certs.push(StoreCert { der, facts });
         }
+        // The embedded Mozilla roots (when loaded) are anchors without certificates.
+        idx.anchors.extend(store.embedded_roots().iter().cloned());
         for crl in store.crls() {
             let issuer =
                 x509_parser::revocation_list::CertificateRevocationList::from_der(crl.as_ref())
@@ -279,6 +397,22 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
         Err(webpki::Error::UnknownIssuer) => {
             return Err(classify_unknown_issuer(idx, &leaf, req.intermediates))
         }
+        // OpenSSL accepts a CA certificate as the leaf; webpki does not. An untrusted
+        // chain still gets OpenSSL's code; a chain to a trusted root is refused with 79
+        // (a documented deviation).
+        Err(webpki::Error::CaUsedAsEndEntity) => {
+            return Err(
+                match classify_unknown_issuer(idx, &leaf, req.intermediates) {
+                    Rejection::Verify(f)
+                        if f.code == codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+                            && reaches_anchor(idx, &leaf, req.intermediates) =>
+                    {
+                        fail(codes::INVALID_CA)
+                    }
+                    other => other,
+                },
+            )
+        }
         Err(e) => return Err(map_webpki(&e)),
     };
 
@@ -300,10 +434,7 @@ fn finish(
     now: i64,
     time_used: Option<u64>,
 ) -> Result<Verified, Rejection> {
-    // check_extensions / check_purpose, leaf first.
-    if path.iter().any(|(_, f)| !f.purpose_ok(req.policy.purpose)) {
-        return Err(fail(codes::INVALID_PURPOSE));
-    }
+    check_extensions(req.policy, &path)?;
     // check_id
     if let Some(name) = req.hostname {
         match_hostname(req.end_entity, name, req.policy.hostname_checks_common_name)?;
@@ -323,6 +454,36 @@ fn finish(
         chain: path.into_iter().map(|(d, _)| d).collect(),
         store_used,
     })
+}
+
+/// OpenSSL's `check_extensions`: per certificate, leaf first — CA-ness of issuers,
+/// purpose (EKU), then the `VERIFY_X509_STRICT` checks (for chains longer than one).
+fn check_extensions(
+    policy: &VerifyPolicy,
+    path: &[(CertificateDer<'static>, CertFacts)],
+) -> Result<(), Rejection> {
+    let strict = policy.verify_flags.contains(VERIFY_X509_STRICT);
+    let len = path.len();
+    for (depth, (_, f)) in path.iter().enumerate() {
+        let ca = f.check_ca();
+        let ca_error = if depth == 0 {
+            strict && ca != 0 && ca != 1
+        } else {
+            ca == 0 || ((depth + 1 < len || strict) && ca != 1)
+        };
+        if ca_error {
+            return Err(fail(codes::INVALID_CA));
+        }
+        if !f.purpose_ok(policy.purpose) {
+            return Err(fail(codes::INVALID_PURPOSE));
+        }
+        if strict && len > 1 {
+            if let Some(code) = f.strict_error(depth, len) {
+                return Err(fail(code));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn check_revocation(
@@ -405,7 +566,8 @@ fn collect_path(
         .anchors
         .iter()
         .position(|a| std::ptr::eq(a, anchor))
-        .map(|i| idx.certs[idx.anchor_cert[i]].der.clone());
+        .and_then(|i| idx.anchor_cert.get(i))
+        .map(|&c| idx.certs[c].der.clone());
     if let Some(d) = &anchor_der {
         push(d.as_ref());
     }
@@ -490,6 +652,35 @@ fn classify_unknown_issuer(
         }
     }
     fail(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
+}
+
+/// Whether following issuer names from `leaf` reaches a trust anchor.
+fn reaches_anchor(idx: &StoreIndex, leaf: &CertFacts, presented: &[CertificateDer<'_>]) -> bool {
+    let presented: Vec<CertFacts> = presented
+        .iter()
+        .filter_map(|d| CertFacts::parse(d))
+        .collect();
+    let mut cur = leaf.clone();
+    for _ in 0..16 {
+        if idx
+            .anchor_cert
+            .iter()
+            .any(|&i| idx.certs[i].facts.subject == cur.issuer)
+        {
+            return true;
+        }
+        let next = idx
+            .certs
+            .iter()
+            .map(|c| &c.facts)
+            .chain(presented.iter())
+            .find(|f| f.subject == cur.issuer && f.subject != cur.subject);
+        match next {
+            Some(f) => cur = f.clone(),
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Maps a webpki error to OpenSSL's verify code.

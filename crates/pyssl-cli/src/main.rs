@@ -27,6 +27,8 @@ enum Command {
     Ciphers(cmd::ciphers::Args),
     /// Load a CA store like SSLContext.load_verify_locations and show what it holds.
     Trust(cmd::trust::Args),
+    /// Verify a certificate chain with CPython's rules (like `openssl verify`).
+    Verify(cmd::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +39,6 @@ fn main() -> ExitCode {
         Command::Ciphers(args) => cmd::ciphers::run(args),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Trust(args) => cmd::trust::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
     }
 }

@@ -4,4 +4,5 @@ pub mod bench;
 pub mod ciphers;
 pub mod demo;
 pub mod trust;
+pub mod verify;
 pub mod x509;

@@ -29,10 +29,8 @@ pub struct Identity {
     /// PKCS#8 private key (DER).
     pub key_der: Vec<u8>,
     /// `cert_der` as a PEM file.
-    #[allow(dead_code)] // read by the pyssl side once the engine lands
     pub cert_file: PathBuf,
     /// `key_der` as a PEM file.
-    #[allow(dead_code)] // read by the pyssl side once the engine lands
     pub key_file: PathBuf,
 }
 
@@ -49,7 +47,6 @@ pub struct Fixtures {
     /// The CA certificate (DER).
     pub ca_der: CertificateDer<'static>,
     /// The CA certificate as a PEM file (the clients' cafile).
-    #[allow(dead_code)] // read by the pyssl side once the engine lands
     pub ca_file: PathBuf,
     /// ECDSA P-256 server.
     pub ecdsa: Identity,

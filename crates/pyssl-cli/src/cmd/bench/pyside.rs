@@ -1,12 +1,223 @@
 //! The pyssl side: `SslContext`, `SslObject` and two `MemoryBio`s per peer, driven exactly as a
 //! Python program drives `SSLObject` — `do_handshake()` until it stops asking for input, bytes
 //! moved between the BIOs with `read()` / `write()`, application data through `write()` and
-//! `read_into()`.
+//! `read_into()`. `bench/compare_cpython.py` runs the same pump with CPython's ssl.
 
-use super::cases::{Case, Work};
-use super::fixtures::Fixtures;
+use super::cases::{check_suite, heap_per_pair, Case, Kind, Work, CHUNK};
+use super::fixtures::{Fixtures, HOST};
+use super::spec::{Resume, Spec, Version};
+use pyssl::{ErrorKind, MemoryBio, SslContext, SslError, SslObject, SslSession, TlsVersion};
+use pyssl::{WrapOptions, OP_NO_TICKET, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER};
+
+const MIB: f64 = (1 << 20) as f64;
+
+/// One peer: its `SslObject` and the user's handles on its two BIOs.
+struct Peer {
+    obj: SslObject,
+    incoming: MemoryBio,
+    outgoing: MemoryBio,
+}
+
+/// An established client/server pair.
+struct Pair {
+    client: Peer,
+    server: Peer,
+}
+
+/// Client and server contexts for one spec.
+struct Contexts {
+    client: SslContext,
+    server: SslContext,
+}
+
+impl Contexts {
+    fn new(fx: &Fixtures, spec: &Spec) -> Result<Contexts, String> {
+        let version = match spec.version {
+            Version::Tls13 => TlsVersion::TlsV1_3,
+            Version::Tls12 => TlsVersion::TlsV1_2,
+        };
+        let client = SslContext::new(PROTOCOL_TLS_CLIENT).map_err(err)?;
+        client
+            .load_verify_locations(Some(&fx.ca_file), None, None)
+            .map_err(err)?;
+        let server = SslContext::new(PROTOCOL_TLS_SERVER).map_err(err)?;
+        let id = fx.identity(spec.key);
+        server
+            .load_cert_chain(&id.cert_file, Some(&id.key_file), None)
+            .map_err(err)?;
+        for ctx in [&client, &server] {
+            ctx.set_minimum_version(version).map_err(err)?;
+            ctx.set_maximum_version(version).map_err(err)?;
+        }
+        if spec.resume == Resume::SessionId {
+            server.set_options(server.options() | OP_NO_TICKET);
+        }
+        Ok(Contexts { client, server })
+    }
+
+    /// One handshake through four `MemoryBio`s; then, if the server sent more (TLS 1.3
+    /// tickets), one client `read()` so it is processed, as a Python user must before taking
+    /// `session`.
+    fn handshake(&self, session: Option<SslSession>) -> Result<Pair, String> {
+        let mut client = peer(
+            &self.client,
+            WrapOptions {
+                server_side: false,
+                server_hostname: Some(HOST.to_string()),
+                session,
+            },
+        )?;
+        let mut server = peer(
+            &self.server,
+            WrapOptions {
+                server_side: true,
+                ..WrapOptions::default()
+            },
+        )?;
+        let (mut client_done, mut server_done) = (false, false);
+        for _ in 0..64 {
+            if !client_done {
+                client_done = step(&mut client.obj)?;
+            }
+            let mut moved = transfer(&client.outgoing, &server.incoming)?;
+            if !server_done {
+                server_done = step(&mut server.obj)?;
+            }
+            moved |= transfer(&server.outgoing, &client.incoming)?;
+            if client_done && server_done && !moved {
+                if client.incoming.pending() > 0 {
+                    match client.obj.read(1) {
+                        Err(e) if e.kind() == ErrorKind::WantRead => {}
+                        Err(e) => return Err(err(e)),
+                        Ok(data) if data.is_empty() => {}
+                        Ok(_) => return Err("unexpected application data".into()),
+                    }
+                }
+                return Ok(Pair { client, server });
+            }
+        }
+        Err("pyssl handshake did not complete in 64 steps".into())
+    }
+}
+
+fn peer(ctx: &SslContext, opts: WrapOptions) -> Result<Peer, String> {
+    let incoming = MemoryBio::new();
+    let outgoing = MemoryBio::new();
+    let obj = ctx
+        .wrap_bio(incoming.clone(), outgoing.clone(), opts)
+        .map_err(err)?;
+    Ok(Peer {
+        obj,
+        incoming,
+        outgoing,
+    })
+}
+
+/// `do_handshake()`: `Ok(true)` when done, `Ok(false)` on `SSLWantReadError`.
+fn step(obj: &mut SslObject) -> Result<bool, String> {
+    match obj.do_handshake() {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::WantRead => Ok(false),
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// `to.write(from.read())`; whether anything moved.
+fn transfer(from: &MemoryBio, to: &MemoryBio) -> Result<bool, String> {
+    let data = from.read(None);
+    if data.is_empty() {
+        return Ok(false);
+    }
+    to.write(&data).map_err(err)?;
+    Ok(true)
+}
+
+impl Pair {
+    /// The client writes `chunk`; the server reads it into `out` with `read_into`.
+    fn send(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<(), String> {
+        let n = self.client.obj.write(chunk).map_err(err)?;
+        if n != chunk.len() {
+            return Err(format!("short write: {n}"));
+        }
+        transfer(&self.client.outgoing, &self.server.incoming)?;
+        let mut got = 0;
+        while got < chunk.len() {
+            let n = self.server.obj.read_into(&mut out[got..]).map_err(err)?;
+            if n == 0 {
+                return Err("pyssl server read returned 0".into());
+            }
+            got += n;
+        }
+        Ok(())
+    }
+}
 
 /// Builds the pyssl closure for `case`.
-pub fn work(_case: &Case, _fx: &Fixtures) -> Result<Work, String> {
-    Err("pyssl engine not available yet".into())
+pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
+    let ctxs = Contexts::new(fx, &case.spec)?;
+    match case.kind {
+        Kind::Handshake => Ok(Box::new(move |n| {
+            for _ in 0..n {
+                let pair = ctxs.handshake(None)?;
+                if pair.client.obj.session_reused() {
+                    return Err(
+                        "pyssl resumed a session nobody offered: not a full handshake".into(),
+                    );
+                }
+                std::hint::black_box(pair);
+            }
+            Ok(n as f64)
+        })),
+        Kind::Resumed => {
+            let mut session = first_session(&ctxs)?;
+            Ok(Box::new(move |n| {
+                for _ in 0..n {
+                    let pair = ctxs.handshake(Some(session.clone()))?;
+                    if !pair.client.obj.session_reused() {
+                        return Err("pyssl did not resume".into());
+                    }
+                    session = pair
+                        .client
+                        .obj
+                        .session()
+                        .ok_or("no session after a resumed handshake")?;
+                }
+                Ok(n as f64)
+            }))
+        }
+        Kind::Bulk => {
+            let mut pair = ctxs.handshake(None)?;
+            let got = pair.client.obj.cipher().map(|c| c.0);
+            if let Err(e) = check_suite(got, case.spec.suite.map(|s| s.name())) {
+                return Err(format!(
+                    "{e}: TLS 1.3 suites cannot be chosen through Python's API"
+                ));
+            }
+            let chunk = vec![0x5a_u8; CHUNK];
+            let mut out = vec![0_u8; CHUNK];
+            Ok(Box::new(move |n| {
+                for _ in 0..n {
+                    pair.send(&chunk, &mut out)?;
+                }
+                Ok(n as f64 * CHUNK as f64 / MIB)
+            }))
+        }
+        Kind::Heap => Ok(Box::new(move |n| {
+            heap_per_pair(n, || {
+                ctxs.handshake(None)
+                    .map(|p| Box::new(p) as Box<dyn std::any::Any>)
+            })
+        })),
+    }
+}
+
+fn first_session(ctxs: &Contexts) -> Result<SslSession, String> {
+    let pair = ctxs.handshake(None)?;
+    pair.client.obj.session().ok_or_else(|| {
+        "pyssl produced no session to resume (session support not available yet)".to_string()
+    })
+}
+
+fn err(e: SslError) -> String {
+    format!("pyssl: {e}")
 }

@@ -76,7 +76,7 @@ impl Raw {
         let mut pair = Pair {
             client,
             server,
-            wire: Vec::with_capacity(4096),
+            wire: Vec::new(),
         };
         loop {
             let a = pump(&mut pair.client, &mut pair.server, &mut pair.wire)?;
@@ -87,6 +87,9 @@ impl Raw {
         }
         if pair.client.is_handshaking() || pair.server.is_handshaking() {
             return Err("raw rustls handshake did not complete".into());
+        }
+        if self.resume == Resume::No && pair.client.handshake_kind() != Some(HandshakeKind::Full) {
+            return Err("raw rustls did not do a full handshake".into());
         }
         Ok(pair)
     }

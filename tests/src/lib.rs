@@ -2,6 +2,8 @@
 //! running them on loopback with bounded time.
 #![forbid(unsafe_code)]
 
+pub mod peers;
+
 use std::path::PathBuf;
 use std::process::Command;
 

@@ -29,6 +29,14 @@ enum Command {
     Trust(cmd::trust::Args),
     /// Verify a certificate chain with CPython's rules (like `openssl verify`).
     Verify(cmd::verify::Args),
+    /// Connect to a TLS server and report the connection (CPython's SSLSocket view).
+    #[command(name = "s_client")]
+    SClient(cmd::s_client::Args),
+    /// Run a TLS server on a real socket, one thread per connection.
+    #[command(name = "s_server")]
+    SServer(cmd::s_server::Args),
+    /// Print a server's certificate as PEM (ssl.get_server_certificate).
+    GetServerCertificate(cmd::get_server_certificate::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +48,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Trust(args) => cmd::trust::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::SClient(args) => cmd::s_client::run(args),
+        Command::SServer(args) => cmd::s_server::run(args),
+        Command::GetServerCertificate(args) => cmd::get_server_certificate::run(args),
     }
 }

@@ -8,6 +8,8 @@ pub mod ciphers;
 pub mod constants;
 mod error;
 pub mod kx;
+#[cfg(feature = "sockets")]
+pub mod socket;
 mod verifier;
 
 mod bio;
@@ -27,4 +29,6 @@ pub use pyssl_cert as cert;
 pub use pyssl_trust as trust;
 pub use pyssl_trust::{CaData, CertStoreStats};
 pub use session::SslSession;
+#[cfg(feature = "sockets")]
+pub use socket::{SocketOptions, SslListener, SslSocket, UnwrapError};
 pub use verifier::{verify_chain, PyVerifier, VerifyFailure, VerifyOptions, VerifyPolicy};

@@ -243,6 +243,10 @@ fn demo() -> Result<(), Box<dyn std::error::Error>> {
     relay(&server, &client)?;
     client.obj.unwrap()?;
 
+    // The same exchange over loopback TCP through SslListener/SslSocket.
+    let tcp = super::demo_tcp::exchange(&server_ctx, &client_ctx, "localhost", "hello over TCP")?;
+    super::demo_tcp::print(&tcp);
+
     println!("wrong server_hostname ('wrong.example'):");
     let (_client, _server, c, s) = connect(&client_ctx, &server_ctx, "wrong.example")?;
     match c {

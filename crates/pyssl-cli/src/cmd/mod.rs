@@ -3,6 +3,11 @@
 pub mod bench;
 pub mod ciphers;
 pub mod demo;
+pub mod demo_tcp;
+pub mod get_server_certificate;
+pub mod s_client;
+pub mod s_server;
+pub mod tls_common;
 pub mod trust;
 pub mod verify;
 pub mod x509;

@@ -2,7 +2,7 @@
 
 use super::fixtures::{Fixtures, KeyKind};
 use super::spec::{Resume, Spec, Suite, Version};
-use super::{alloc, pyside, raw};
+use super::{alloc, pyside, raw, tcp};
 
 /// One side's work: `run(n)` does `n` iterations and returns the units of work done
 /// (handshakes, MiB), or for heap cases the bytes per connection pair measured over `n` pairs.
@@ -19,12 +19,21 @@ pub enum Kind {
     Bulk,
     /// Live heap bytes per established connection pair.
     Heap,
+    /// Loopback TCP: connect, handshake, close.
+    TcpHandshake,
+    /// Loopback TCP: one connection, 16 KiB writes client to server.
+    TcpBulk,
 }
 
 impl Kind {
     /// Whether the figure is a rate (work per CPU second) rather than a size.
     pub fn is_rate(self) -> bool {
         self != Kind::Heap
+    }
+
+    /// Whether the work spans threads (CPU time is then the whole process's).
+    pub fn is_tcp(self) -> bool {
+        matches!(self, Kind::TcpHandshake | Kind::TcpBulk)
     }
 }
 
@@ -57,8 +66,8 @@ const MIB: f64 = (1 << 20) as f64;
 
 const fn case(name: &'static str, kind: Kind, spec: Spec) -> Case {
     let unit = match kind {
-        Kind::Handshake | Kind::Resumed => "handshakes/s",
-        Kind::Bulk => "MiB/s",
+        Kind::Handshake | Kind::Resumed | Kind::TcpHandshake => "handshakes/s",
+        Kind::Bulk | Kind::TcpBulk => "MiB/s",
         Kind::Heap => "bytes/pair",
     };
     Case {
@@ -128,17 +137,31 @@ pub const ALL: &[Case] = &[
         Kind::Heap,
         with(ECDSA, V12, None, Resume::No),
     ),
+    case("tcp-handshake-tls13-ecdsa-p256", Kind::TcpHandshake, ECDSA),
+    case(
+        "tcp-bulk-tls13-aes256gcm",
+        Kind::TcpBulk,
+        with(ECDSA, V13, Some(Suite::Aes256Gcm), Resume::No),
+    ),
 ];
 
 /// Builds `side`'s closure for `case`.
 pub fn work(case: &Case, side: Side, fx: &Fixtures) -> Result<Work, String> {
     match side {
         Side::Raw => raw_work(case, fx),
+        Side::Pyssl if case.kind.is_tcp() => {
+            tcp::pyssl_work(case.kind == Kind::TcpBulk, fx, &case.spec)
+        }
         Side::Pyssl => pyside::work(case, fx),
     }
 }
 
 fn raw_work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
+    match case.kind {
+        Kind::TcpHandshake => return tcp::raw_handshakes(fx, &case.spec),
+        Kind::TcpBulk => return tcp::raw_bulk(fx, &case.spec),
+        Kind::Handshake | Kind::Resumed | Kind::Bulk | Kind::Heap => {}
+    }
     let raw = raw::Raw::new(fx, &case.spec)?;
     match case.kind {
         Kind::Handshake => Ok(Box::new(move |n| {
@@ -175,6 +198,7 @@ fn raw_work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
                     .map(|p| Box::new(p) as Box<dyn std::any::Any>)
             })
         })),
+        Kind::TcpHandshake | Kind::TcpBulk => Err("handled above".into()),
     }
 }
 

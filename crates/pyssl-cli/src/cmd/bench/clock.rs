@@ -12,7 +12,6 @@ pub enum Scope {
     /// The calling thread only (in-memory cases run on one thread).
     Thread,
     /// Every thread of the process, exited ones included (loopback TCP cases).
-    #[allow(dead_code)] // used by the loopback TCP cases once SslSocket lands
     Process,
 }
 

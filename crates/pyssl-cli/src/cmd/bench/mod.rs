@@ -16,6 +16,7 @@ mod report;
 mod runner;
 mod spec;
 mod stats;
+mod tcp;
 
 use std::process::ExitCode;
 
@@ -63,6 +64,8 @@ pub fn run(args: Args) -> ExitCode {
         target_secs: if args.quick { 0.04 } else { 0.25 },
         iters: args.iters,
         heap_pairs: if args.quick { 16 } else { 64 },
+        tcp_bulk_bytes: if args.quick { 64 << 20 } else { 1 << 30 },
+        tcp_max_handshakes: if args.quick { 100 } else { 500 },
     };
     let progress = runner::Progress::new(selected.len());
     let outcomes: Vec<runner::Outcome> = selected

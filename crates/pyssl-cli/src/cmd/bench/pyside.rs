@@ -208,6 +208,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
                     .map(|p| Box::new(p) as Box<dyn std::any::Any>)
             })
         })),
+        Kind::TcpHandshake | Kind::TcpBulk => Err("not an in-memory case".into()),
     }
 }
 

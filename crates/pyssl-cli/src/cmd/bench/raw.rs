@@ -69,13 +69,21 @@ impl Raw {
         })
     }
 
+    /// A new client connection (not started).
+    pub fn client_conn(&self) -> Result<ClientConnection, String> {
+        ClientConnection::new(self.client.clone(), self.name.clone()).map_err(err)
+    }
+
+    /// A new server connection.
+    pub fn server_conn(&self) -> Result<ServerConnection, String> {
+        ServerConnection::new(self.server.clone()).map_err(err)
+    }
+
     /// One complete handshake, including the TLS 1.3 tickets reaching the client.
     pub fn handshake(&self) -> Result<Pair, String> {
-        let client = ClientConnection::new(self.client.clone(), self.name.clone()).map_err(err)?;
-        let server = ServerConnection::new(self.server.clone()).map_err(err)?;
         let mut pair = Pair {
-            client,
-            server,
+            client: self.client_conn()?,
+            server: self.server_conn()?,
             wire: Vec::new(),
         };
         loop {

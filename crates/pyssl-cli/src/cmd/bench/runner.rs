@@ -1,7 +1,7 @@
 //! Runs one case: builds both sides, sizes a batch, then measures the sides interleaved
 //! (A B, B A, A B, …) so drift on a shared machine hits both equally.
 
-use super::cases::{self, Case, Side, Work};
+use super::cases::{self, Case, Kind, Side, Work};
 use super::clock::{Scope, Stamp};
 use super::fixtures::Fixtures;
 use super::stats::{self, Summary};
@@ -18,6 +18,10 @@ pub struct Plan {
     pub iters: Option<u64>,
     /// Connection pairs alive at once in heap cases.
     pub heap_pairs: u64,
+    /// Bytes per batch of the TCP bulk cases.
+    pub tcp_bulk_bytes: u64,
+    /// Most TCP handshakes per batch (each leaves a socket in TIME_WAIT).
+    pub tcp_max_handshakes: u64,
 }
 
 /// Result of one side of one case: its summary, or why there is none.
@@ -72,11 +76,28 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
         .map(|s| (s, cases::work(case, s, fx)))
         .collect();
 
-    let batch = if !case.kind.is_rate() {
-        plan.heap_pairs
+    let batch = match case.kind {
+        Kind::Heap => plan.heap_pairs,
+        Kind::TcpBulk => {
+            warm_up(&mut sides, 1);
+            plan.iters
+                .unwrap_or(plan.tcp_bulk_bytes / cases::CHUNK as u64)
+                .max(1)
+        }
+        _ => {
+            progress.show(index, case.name, "calibrating");
+            let n = calibrate(&mut sides, plan, case.kind.is_tcp());
+            if case.kind == Kind::TcpHandshake {
+                n.min(plan.tcp_max_handshakes)
+            } else {
+                n
+            }
+        }
+    };
+    let scope = if case.kind.is_tcp() {
+        Scope::Process
     } else {
-        progress.show(index, case.name, "calibrating");
-        calibrate(&mut sides, plan)
+        Scope::Thread
     };
 
     let mut samples: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
@@ -90,7 +111,7 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
         for i in order {
             let (_, slot) = &mut sides[i];
             let Ok(work) = slot else { continue };
-            match measure(work, batch, case.kind.is_rate()) {
+            match measure(work, batch, case.kind.is_rate(), scope) {
                 Ok(v) => samples[i].push(v),
                 Err(e) => *slot = Err(e),
             }
@@ -110,11 +131,11 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
 }
 
 /// One batch: a rate (units per CPU second) or, for heap cases, the closure's own figure.
-fn measure(work: &mut Work, n: u64, rate: bool) -> Result<f64, String> {
+fn measure(work: &mut Work, n: u64, rate: bool, scope: Scope) -> Result<f64, String> {
     if !rate {
         return work(n);
     }
-    let t = Stamp::now(Scope::Thread);
+    let t = Stamp::now(scope);
     let units = work(n)?;
     let secs = t.elapsed_secs();
     if secs <= 0.0 {
@@ -125,15 +146,9 @@ fn measure(work: &mut Work, n: u64, rate: bool) -> Result<f64, String> {
 
 /// Warms both sides up and finds a batch size taking about `plan.target_secs` on the raw side
 /// (or pyssl's when raw is unavailable). A side failing here is marked unavailable.
-fn calibrate(sides: &mut [(Side, Result<Work, String>)], plan: &Plan) -> u64 {
+fn calibrate(sides: &mut [(Side, Result<Work, String>)], plan: &Plan, tcp: bool) -> u64 {
     const CAP: u64 = 1 << 24;
-    for (_, slot) in sides.iter_mut() {
-        if let Ok(work) = slot {
-            if let Err(e) = work(1) {
-                *slot = Err(e);
-            }
-        }
-    }
+    warm_up(sides, 1);
     if let Some(n) = plan.iters {
         return n.max(1);
     }
@@ -142,9 +157,10 @@ fn calibrate(sides: &mut [(Side, Result<Work, String>)], plan: &Plan) -> u64 {
         .rev() // raw first
         .find_map(|(_, slot)| slot.as_mut().ok());
     let Some(work) = probe else { return 1 };
+    let scope = if tcp { Scope::Process } else { Scope::Thread };
     let mut n = 1;
     loop {
-        let t = Stamp::now(Scope::Thread);
+        let t = Stamp::now(scope);
         if work(n).is_err() {
             return n;
         }
@@ -153,5 +169,16 @@ fn calibrate(sides: &mut [(Side, Result<Work, String>)], plan: &Plan) -> u64 {
             return stats::batch_size(n, secs, plan.target_secs, CAP);
         }
         n *= 4;
+    }
+}
+
+/// Runs each side once with `n` iterations; a side failing is marked unavailable.
+fn warm_up(sides: &mut [(Side, Result<Work, String>)], n: u64) {
+    for (_, slot) in sides.iter_mut() {
+        if let Ok(work) = slot {
+            if let Err(e) = work(n) {
+                *slot = Err(e);
+            }
+        }
     }
 }

@@ -1,0 +1,268 @@
+//! `pyssl s_server --cert F ...`: a TLS server on a real socket, one thread per connection,
+//! reporting each handshake as CPython's `SSLSocket` would (`--json`: one line each).
+
+use std::io::Write as _;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use pyssl::socket::SocketOptions;
+use pyssl::{create_default_context, Purpose, SslContext, SslError, SslSocket, VerifyMode};
+use serde_json::{json, Value};
+
+use super::tls_common::{cipher_json, error_json, fail, parse_version, peercert_json, split_alpn};
+
+/// Client-certificate policy (`--verify-client`).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerifyClient {
+    /// CERT_NONE: no certificate requested.
+    None,
+    /// CERT_OPTIONAL: requested, not required.
+    Optional,
+    /// CERT_REQUIRED: a verified certificate is required.
+    Required,
+}
+
+/// Arguments of `pyssl s_server`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Server certificate chain (PEM).
+    #[arg(long)]
+    pub cert: PathBuf,
+    /// Private key (PEM), when not in `--cert`.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// Password of an encrypted key (also used for `--sni` keys).
+    #[arg(long)]
+    pub pass: Option<String>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// CA certificates for verifying client certificates.
+    #[arg(long)]
+    pub cafile: Option<PathBuf>,
+    /// Client certificate policy.
+    #[arg(long, value_enum, default_value_t = VerifyClient::None)]
+    pub verify_client: VerifyClient,
+    /// ALPN protocols, comma separated.
+    #[arg(long)]
+    pub alpn: Option<String>,
+    /// Another certificate for an SNI name: `NAME=CERT[,KEY]` (repeatable).
+    #[arg(long)]
+    pub sni: Vec<String>,
+    /// Lowest TLS version (TLSv1.2 or TLSv1.3).
+    #[arg(long)]
+    pub min_version: Option<String>,
+    /// Highest TLS version (TLSv1.2 or TLSv1.3).
+    #[arg(long)]
+    pub max_version: Option<String>,
+    /// OpenSSL cipher string for TLS 1.2 suites.
+    #[arg(long)]
+    pub ciphers: Option<String>,
+    /// TLS 1.3 session tickets to send after a full handshake.
+    #[arg(long)]
+    pub num_tickets: Option<u32>,
+    /// Echo everything back until the client's EOF.
+    #[arg(long, conflicts_with = "reply")]
+    pub echo: bool,
+    /// Send TEXT right after the handshake, then close_notify and close.
+    #[arg(long)]
+    pub reply: Option<String>,
+    /// Exit after this many accepted connections (failed handshakes included).
+    #[arg(long)]
+    pub max_conns: Option<u64>,
+    /// Append TLS secrets to FILE (NSS key log format).
+    #[arg(long)]
+    pub keylog: Option<PathBuf>,
+    /// One JSON line per handshake.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `pyssl s_server`.
+pub fn run(args: Args) -> ExitCode {
+    let json_out = args.json;
+    let ctx = match build_context(&args) {
+        Ok(c) => c,
+        Err(e) => return fail(&e, json_out),
+    };
+    let listener = match TcpListener::bind((args.host.as_str(), args.port)) {
+        Ok(l) => l,
+        Err(e) => return fail(&pyssl::socket::os_error(&e), json_out),
+    };
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on {}:{}", args.host, port);
+        let _ = out.flush();
+    }
+    let out_lock = Mutex::new(());
+    let behaviour = Behaviour::of(&args);
+    std::thread::scope(|scope| {
+        let mut accepted = 0u64;
+        while args.max_conns.is_none_or(|m| accepted < m) {
+            let tcp = match listener.accept() {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    eprintln!("accept: {e}");
+                    continue;
+                }
+            };
+            accepted += 1;
+            let ctx = ctx.clone();
+            let out_lock = &out_lock;
+            let behaviour = &behaviour;
+            scope.spawn(move || serve(&ctx, tcp, behaviour, json_out, out_lock));
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+/// What to do after the handshake.
+enum Behaviour {
+    Echo,
+    Reply(Vec<u8>),
+    Close,
+}
+
+impl Behaviour {
+    fn of(args: &Args) -> Behaviour {
+        if args.echo {
+            Behaviour::Echo
+        } else if let Some(r) = &args.reply {
+            Behaviour::Reply(r.as_bytes().to_vec())
+        } else {
+            Behaviour::Close
+        }
+    }
+}
+
+/// `create_default_context(Purpose.CLIENT_AUTH, cafile=F)` plus the flags.
+pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
+    let ctx = create_default_context(Purpose::ClientAuth, args.cafile.as_deref(), None, None)?;
+    let password = || {
+        args.pass
+            .as_ref()
+            .map(|p| pyssl::Password::from(p.as_bytes()))
+    };
+    ctx.load_cert_chain(&args.cert, args.key.as_deref(), password())?;
+    ctx.set_verify_mode(match args.verify_client {
+        VerifyClient::None => VerifyMode::CertNone,
+        VerifyClient::Optional => VerifyMode::CertOptional,
+        VerifyClient::Required => VerifyMode::CertRequired,
+    })?;
+    if let Some(alpn) = &args.alpn {
+        ctx.set_alpn_protocols(&split_alpn(alpn))?;
+    }
+    if let Some(v) = &args.min_version {
+        ctx.set_minimum_version(parse_version(v).map_err(SslError::value)?)?;
+    }
+    if let Some(v) = &args.max_version {
+        ctx.set_maximum_version(parse_version(v).map_err(SslError::value)?)?;
+    }
+    if let Some(c) = &args.ciphers {
+        ctx.set_ciphers(c)?;
+    }
+    if args.num_tickets.is_some() {
+        // TODO(issue 5): SSLContext.num_tickets once sessions land.
+        eprintln!("warning: --num-tickets is not supported yet (needs SSLContext.num_tickets)");
+    }
+    if args.keylog.is_some() {
+        // TODO(issue 5): SSLContext.keylog_filename once keylog lands.
+        eprintln!("warning: --keylog is not supported yet (needs SSLContext.keylog_filename)");
+    }
+    if !args.sni.is_empty() {
+        // TODO(issue 5): per-name contexts through sni_callback once it lands.
+        for spec in &args.sni {
+            if !spec.contains('=') {
+                return Err(SslError::value(format!(
+                    "--sni expects NAME=CERT[,KEY], got {spec:?}"
+                )));
+            }
+        }
+        eprintln!("warning: --sni is not supported yet (needs SSLContext.sni_callback)");
+    }
+    Ok(ctx)
+}
+
+fn emit(line: &Value, out_lock: &Mutex<()>) {
+    let _g = out_lock.lock().unwrap_or_else(|p| p.into_inner());
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+fn serve(
+    ctx: &SslContext,
+    tcp: TcpStream,
+    behaviour: &Behaviour,
+    json_out: bool,
+    out_lock: &Mutex<()>,
+) {
+    let mut sock = match ctx.wrap_socket(tcp, SocketOptions::server()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            if json_out {
+                emit(&json!({ "error": error_json(&e) }), out_lock);
+            }
+            return;
+        }
+    };
+    let report = handshake_report(&sock);
+    if json_out {
+        emit(&report, out_lock);
+    } else {
+        emit(
+            &json!(format!(
+                "handshake: {} {}",
+                sock.version().unwrap_or("?"),
+                sock.cipher().map(|c| c.0).unwrap_or_default()
+            )),
+            out_lock,
+        );
+    }
+    if let Err(e) = after_handshake(&mut sock, behaviour) {
+        eprintln!("{e}");
+    }
+}
+
+fn after_handshake(sock: &mut SslSocket, behaviour: &Behaviour) -> pyssl::Result<()> {
+    match behaviour {
+        Behaviour::Close => Ok(()),
+        Behaviour::Reply(data) => {
+            sock.sendall(data)?;
+            sock.close_notify()
+        }
+        Behaviour::Echo => {
+            let mut buf = vec![0u8; 16384];
+            loop {
+                let n = sock.recv_into(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                sock.sendall(&buf[..n])?;
+            }
+            sock.close_notify()
+        }
+    }
+}
+
+fn handshake_report(sock: &SslSocket) -> Value {
+    json!({
+        "version": sock.version(),
+        "cipher": cipher_json(sock.cipher()),
+        "alpn": sock.selected_alpn_protocol(),
+        "server_name": sock
+            .ssl_object()
+            .connection()
+            .client_hello()
+            .and_then(|h| h.server_name.clone()),
+        "peercert": peercert_json(sock.getpeercert().ok().flatten()),
+        "session_reused": sock.session_reused(),
+    })
+}

@@ -1,0 +1,242 @@
+//! `pyssl s_server` driven by python3 and `openssl s_client` clients on 127.0.0.1: the
+//! `listening on` line, one JSON line per handshake compared with the client's view,
+//! `--reply`, `--echo`, `--max-conns`, failed handshakes, startup failures.
+
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
+
+use pyssl_tests::peers::{next_line, pki, run_bounded, wait_for_line, Guard, PEER_WAIT};
+use serde_json::Value;
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Starts `pyssl s_server ARGS` and returns its guard, port and remaining stdout lines.
+fn start(args: &[&str]) -> (Guard, u16, Receiver<String>) {
+    let mut g = Guard(
+        Command::new(env!("CARGO_BIN_EXE_pyssl"))
+            .arg("s_server")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let out = g.0.stdout.take().unwrap();
+    let (port, rx) = wait_for_line(out, |l| {
+        l.strip_prefix("listening on 127.0.0.1:")
+            .and_then(|p| p.parse::<u16>().ok())
+    });
+    (g, port, rx)
+}
+
+const PY_CLIENT: &str = r#"
+import json, socket, ssl, sys
+port, ca, cert, key, alpn, send = sys.argv[1:7]
+ctx = ssl.create_default_context(cafile=ca)
+if cert != '-':
+    ctx.load_cert_chain(cert, key)
+if alpn != '-':
+    ctx.set_alpn_protocols(alpn.split(','))
+try:
+    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(port)), timeout=20), server_hostname='localhost')
+    info = {'version': s.version(), 'cipher': list(s.cipher()), 'alpn': s.selected_alpn_protocol()}
+    if send != '-':
+        s.sendall(send.encode())
+    got = b''
+    while True:
+        b = s.recv(1000)
+        if not b:
+            break
+        got += b
+    info['received'] = got.decode()
+except Exception as e:
+    info = {'error': type(e).__name__, 'reason': getattr(e, 'reason', None)}
+print(json.dumps(info))
+"#;
+
+fn py_client(port: u16, cert: bool, alpn: &str, send: &str) -> Value {
+    let (c, k) = if cert {
+        (path(&pki().client.cert), path(&pki().client.key))
+    } else {
+        ("-", "-")
+    };
+    let (ok, out, err) = run_bounded(
+        Command::new(pyssl_tests::python3())
+            .arg("-c")
+            .arg(PY_CLIENT)
+            .args([port.to_string().as_str(), path(&pki().ca), c, k, alpn, send]),
+        Vec::new(),
+        PEER_WAIT,
+    );
+    assert!(ok, "python client crashed: {err}");
+    serde_json::from_slice(&out).unwrap()
+}
+
+const LINE_KEYS: [&str; 6] = [
+    "version",
+    "cipher",
+    "alpn",
+    "server_name",
+    "peercert",
+    "session_reused",
+];
+
+#[test]
+fn json_lines_reply_and_client_certs_match_the_python_client() {
+    let pair = &pki().rsa;
+    let (mut g, port, rx) = start(&[
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--cafile",
+        path(&pki().ca),
+        "--verify-client",
+        "optional",
+        "--alpn",
+        "h2,http/1.1",
+        "--reply",
+        "hi there",
+        "--max-conns",
+        "2",
+        "--json",
+    ]);
+    for with_cert in [false, true] {
+        let py = py_client(port, with_cert, "http/1.1", "-");
+        let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(keys, LINE_KEYS);
+        assert_eq!(py["received"], "hi there", "--reply then close_notify");
+        assert_eq!(line["version"], py["version"]);
+        assert_eq!(line["cipher"], py["cipher"]);
+        assert_eq!(line["alpn"], py["alpn"]);
+        assert_eq!(line["alpn"], "http/1.1");
+        assert_eq!(line["session_reused"], false);
+        if with_cert {
+            assert_eq!(line["peercert"]["subject"][0][0][1], "pyssl-client");
+        } else {
+            assert_eq!(line["peercert"], Value::Null);
+        }
+    }
+    assert!(
+        g.wait_bounded(PEER_WAIT).success(),
+        "exits after --max-conns"
+    );
+}
+
+#[test]
+fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
+    let pair = &pki().ecdsa;
+    let (mut g, port, rx) = start(&[
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--echo",
+        "--max-conns",
+        "2",
+        "--json",
+    ]);
+    // 1: not TLS at all -> an error line; the server keeps going.
+    {
+        use std::io::Write;
+        let mut t = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        t.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        let line: Value = serde_json::from_str(&next_line(&rx, "error")).unwrap();
+        assert_eq!(line["error"]["type"], "SSLError", "{line}");
+    }
+    // 2: openssl s_client echo.
+    let connect = format!("127.0.0.1:{port}");
+    let mut client = Guard(
+        Command::new("openssl")
+            .args([
+                "s_client",
+                "-connect",
+                &connect,
+                "-CAfile",
+                path(&pki().ca),
+                "-servername",
+                "localhost",
+                "-verify_return_error",
+                "-quiet",
+                "-nocommands",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    {
+        use std::io::Write;
+        let mut sin = client.0.stdin.take().unwrap();
+        sin.write_all(b"echo me please\n").unwrap();
+        let out = client.0.stdout.take().unwrap();
+        let (echoed, _) = wait_for_line(out, |l| l.contains("echo me please").then_some(()));
+        let () = echoed;
+        let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
+        assert_eq!(
+            line["server_name"], "localhost",
+            "the raw SNI the client sent"
+        );
+        assert!(line["version"].is_string());
+        drop(client); // the client goes away; the echo loop ends
+    }
+    assert!(g.wait_bounded(PEER_WAIT).success());
+}
+
+#[test]
+fn required_client_cert_without_cafile_rejects_every_client() {
+    let pair = &pki().ecdsa;
+    let (mut g, port, rx) = start(&[
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--verify-client",
+        "required",
+        "--max-conns",
+        "1",
+        "--min-version",
+        "TLSv1.2",
+        "--max-version",
+        "TLSv1.2",
+        "--json",
+    ]);
+    let py = py_client(port, true, "-", "-");
+    let line: Value = serde_json::from_str(&next_line(&rx, "error")).unwrap();
+    assert!(line.get("error").is_some(), "{line}");
+    assert!(
+        py.get("error").is_some(),
+        "the client sees the rejection: {py}"
+    );
+    assert!(g.wait_bounded(PEER_WAIT).success());
+}
+
+#[test]
+fn startup_failure_prints_error_json_and_no_listening_line() {
+    let (ok, out, _err) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_pyssl")).args([
+            "s_server",
+            "--cert",
+            "/nonexistent/cert.pem",
+            "--json",
+        ]),
+        Vec::new(),
+        PEER_WAIT,
+    );
+    assert!(!ok);
+    let text = String::from_utf8_lossy(&out);
+    assert!(!text.contains("listening"));
+    let v: Value = serde_json::from_str(text.trim()).unwrap();
+    assert_eq!(v["error"]["type"], "FileNotFoundError");
+    assert_eq!(v["error"]["message"], "[Errno 2] No such file or directory");
+}

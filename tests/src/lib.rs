@@ -39,3 +39,8 @@ pub fn run_python(code: &str, args: &[&str]) -> String {
 pub mod harness;
 pub mod pki;
 pub mod pump;
+
+/// The code blocks of docs/guide.md, compiled and run as this crate's doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/guide.md")]
+pub struct GuideDoctests;

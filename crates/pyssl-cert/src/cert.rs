@@ -25,7 +25,7 @@ fn algorithm_identifier(r: &mut Reader<'_>) -> Result<()> {
     let mut ar = alg.children()?;
     der::read_oid(&mut ar)?;
     if !ar.is_empty() {
-        ar.read()?;
+        der::check_any(&ar.read()?)?;
     }
     ar.finish()
 }
@@ -60,14 +60,14 @@ fn parse(input: &[u8]) -> Result<Parsed<'_>> {
     let version = match r.read_if(|t| t.is_context(0))? {
         Some(v) => {
             let mut vr = v.children()?;
-            let int = vr.expect(der::INTEGER)?;
+            let int = vr.integer()?;
             vr.finish()
                 .map_err(|_| asn1_err("EXPLICIT_LENGTH_MISMATCH", "explicit length mismatch"))?;
-            der::integer_get(int.content)?
+            der::integer_get(int)?
         }
         None => 0,
     };
-    let serial = der::integer(r.expect(der::INTEGER)?.content)?;
+    let serial = der::integer(r.integer()?)?;
     algorithm_identifier(&mut r)?;
     let issuer = name::parse(&r.read()?)?;
     let validity = r.expect(der::SEQUENCE)?;
@@ -92,7 +92,7 @@ fn parse(input: &[u8]) -> Result<Parsed<'_>> {
         let seq = xr.expect(der::SEQUENCE)?;
         xr.finish()
             .map_err(|_| asn1_err("EXPLICIT_LENGTH_MISMATCH", "explicit length mismatch"))?;
-        let mut er = seq.children()?;
+        let mut er = seq.items();
         while !er.is_empty() {
             let ext = er.expect(der::SEQUENCE)?;
             let mut fr = ext.children()?;

@@ -54,6 +54,12 @@ impl<'a> Tlv<'a> {
         Ok(Reader::new(self.content))
     }
 
+    /// Reader over the elements of a SEQUENCE OF / SET OF. OpenSSL's template decoder
+    /// does not check the constructed bit for these (only for SEQUENCEs).
+    pub fn items(&self) -> Reader<'a> {
+        Reader::new(self.content)
+    }
+
     /// The value of a string type: the content of a primitive encoding, or the
     /// concatenated contents of a constructed (BER) one, as OpenSSL's `asn1_collect`.
     pub fn string_bytes(&self) -> Result<Vec<u8>, CertError> {
@@ -66,17 +72,19 @@ impl<'a> Tlv<'a> {
     }
 }
 
+/// OpenSSL's `asn1_collect`: children of any tag and class are concatenated; EOC
+/// octets are illegal in definite-length encodings; nesting is limited.
 fn collect(data: &[u8], out: &mut Vec<u8>, depth: u32) -> Result<(), CertError> {
-    if depth >= MAX_COLLECT_DEPTH {
-        return Err(asn1_err("NESTED_TOO_DEEP", "nested too deep"));
-    }
     let mut r = Reader::new(data);
     while !r.is_empty() {
-        let t = r.read()?;
-        if t.class != UNIVERSAL {
-            return Err(asn1_err("WRONG_TAG", "wrong tag"));
+        if r.rest().starts_with(&[0, 0]) {
+            return Err(asn1_err("UNEXPECTED_EOC", "unexpected eoc"));
         }
+        let t = r.read()?;
         if t.constructed {
+            if depth >= MAX_COLLECT_DEPTH {
+                return Err(asn1_err("NESTED_ASN1_STRING", "nested asn1 string"));
+            }
             collect(t.content, out, depth + 1)?;
         } else {
             out.extend_from_slice(t.content);
@@ -141,6 +149,15 @@ impl<'a> Reader<'a> {
             return Err(asn1_err("WRONG_TAG", "wrong tag"));
         }
         Ok(t)
+    }
+
+    /// Reads the next TLV, which must be a primitive INTEGER; returns its content.
+    pub fn integer(&mut self) -> Result<&'a [u8], CertError> {
+        let t = self.expect(INTEGER)?;
+        if t.constructed {
+            return Err(asn1_err("TYPE_NOT_PRIMITIVE", "type not primitive"));
+        }
+        Ok(t.content)
     }
 
     /// Fails if anything is left (OpenSSL's `SEQUENCE_LENGTH_MISMATCH`).
@@ -305,6 +322,74 @@ pub(crate) fn read_oid<'a>(r: &mut Reader<'a>) -> Result<&'a [u8], CertError> {
     }
     check_oid(t.content)?;
     Ok(t.content)
+}
+
+/// Checks an `ANY` value the way OpenSSL's `asn1_ex_c2i` does for its universal type
+/// (OIDs, INTEGERs, BOOLEANs, NULLs, BIT STRINGs are validated; other classes pass).
+pub(crate) fn check_any(t: &Tlv<'_>) -> Result<(), CertError> {
+    if t.class != UNIVERSAL {
+        return Ok(());
+    }
+    let prim = |t: &Tlv<'_>| {
+        if t.constructed {
+            Err(asn1_err("TYPE_NOT_PRIMITIVE", "type not primitive"))
+        } else {
+            Ok(())
+        }
+    };
+    match t.tag {
+        BOOLEAN => {
+            prim(t)?;
+            if t.content.len() != 1 {
+                return Err(asn1_err(
+                    "BOOLEAN_IS_WRONG_LENGTH",
+                    "boolean is wrong length",
+                ));
+            }
+        }
+        INTEGER | 10 => {
+            prim(t)?;
+            integer(t.content)?;
+        }
+        5 => {
+            prim(t)?;
+            if !t.content.is_empty() {
+                return Err(asn1_err("NULL_IS_WRONG_LENGTH", "null is wrong length"));
+            }
+        }
+        OID => {
+            prim(t)?;
+            check_oid(t.content)?;
+        }
+        SEQUENCE | SET => {
+            if !t.constructed {
+                return Err(asn1_err("TYPE_NOT_CONSTRUCTED", "type not constructed"));
+            }
+        }
+        BIT_STRING => {
+            bit_string(&t.string_bytes()?)?;
+        }
+        30 => {
+            if t.string_bytes()?.len() % 2 != 0 {
+                return Err(asn1_err(
+                    "BMPSTRING_IS_WRONG_LENGTH",
+                    "bmpstring is wrong length",
+                ));
+            }
+        }
+        28 => {
+            if t.string_bytes()?.len() % 4 != 0 {
+                return Err(asn1_err(
+                    "UNIVERSALSTRING_IS_WRONG_LENGTH",
+                    "universalstring is wrong length",
+                ));
+            }
+        }
+        _ => {
+            t.string_bytes()?;
+        }
+    }
+    Ok(())
 }
 
 /// Checks a BIT STRING content like `c2i_ASN1_BIT_STRING` and returns the data bytes

@@ -71,6 +71,7 @@ pub(crate) fn parse_general_name<'a>(t: &Tlv<'a>) -> Result<RawGeneralName<'a>> 
             let mut er = explicit.children()?;
             let any = er.read()?;
             er.finish()?;
+            der::check_any(&any)?;
             let (value_tag, value) = if any.class == der::UNIVERSAL && !any.constructed {
                 (Some(any.tag), any.content.to_vec())
             } else {
@@ -138,7 +139,7 @@ fn directory_string(t: &Tlv<'_>) -> Result<()> {
 
 /// Parses a `SEQUENCE OF GeneralName`.
 pub(crate) fn parse_general_names<'a>(t: &Tlv<'a>) -> Result<Vec<RawGeneralName<'a>>> {
-    let mut r = t.children()?;
+    let mut r = t.items();
     let mut out = Vec::new();
     while !r.is_empty() {
         out.push(parse_general_name(&r.read()?)?);
@@ -271,7 +272,14 @@ pub(crate) fn convert(g: &RawGeneralName<'_>) -> Result<(String, SanValue)> {
 
 /// subjectAltName entries, or `None` when the extension is undecodable.
 pub(crate) fn subject_alt_name(ext: &[u8]) -> Result<Option<Vec<(String, SanValue)>>> {
-    let Ok(names) = der::read_tlv(ext).and_then(|(t, _)| parse_general_names(&t)) else {
+    let parse = || {
+        let (t, _) = der::read_tlv(ext)?;
+        if !t.is_universal(der::SEQUENCE) {
+            return Err(asn1_err("WRONG_TAG", "wrong tag"));
+        }
+        parse_general_names(&t)
+    };
+    let Ok(names) = parse() else {
         return Ok(None);
     };
     names
@@ -293,7 +301,7 @@ pub(crate) fn aia_uris(ext: &[u8], method: &[u8]) -> Result<Option<Vec<String>>>
         if !t.is_universal(der::SEQUENCE) {
             return Err(asn1_err("WRONG_TAG", "wrong tag"));
         }
-        let mut r = t.children()?;
+        let mut r = t.items();
         let mut out = Vec::new();
         while !r.is_empty() {
             let ad = r.expect(der::SEQUENCE)?;
@@ -324,7 +332,7 @@ pub(crate) fn crl_distribution_points(ext: &[u8]) -> Result<Option<Vec<String>>>
         if !t.is_universal(der::SEQUENCE) {
             return Err(asn1_err("WRONG_TAG", "wrong tag"));
         }
-        let mut r = t.children()?;
+        let mut r = t.items();
         let mut out = Vec::new();
         while !r.is_empty() {
             out.push(distribution_point(&r.expect(der::SEQUENCE)?)?);
@@ -378,7 +386,7 @@ fn distribution_point<'a>(dp: &Tlv<'a>) -> Result<Vec<RawGeneralName<'a>>> {
 /// `[1] IMPLICIT RelativeDistinguishedName`: parsed, then ignored (as CPython does).
 fn relative_name(t: &Tlv<'_>) -> Result<()> {
     // Reuse the Name parser by viewing the SET's entries as a one-RDN name.
-    let mut r: Reader<'_> = t.children()?;
+    let mut r: Reader<'_> = t.items();
     while !r.is_empty() {
         let entry = r.expect(der::SEQUENCE)?;
         let mut er = entry.children()?;

@@ -60,11 +60,11 @@ pub(crate) fn parse<'a>(tlv: &Tlv<'a>) -> Result<RawName<'a>> {
         return Err(asn1_err("WRONG_TAG", "wrong tag"));
     }
     let mut rdns = Vec::new();
-    let mut r = tlv.children()?;
+    let mut r = tlv.items();
     while !r.is_empty() {
         let set = r.expect(der::SET)?;
         let mut entries = Vec::new();
-        let mut sr = set.children()?;
+        let mut sr = set.items();
         while !sr.is_empty() {
             let entry = sr.expect(der::SEQUENCE)?;
             let mut er = entry.children()?;

@@ -799,3 +799,205 @@ fn certificate_structure() {
     ));
     check(cases);
 }
+
+/// BER leniency and odd structure that OpenSSL's d2i accepts or rejects.
+#[test]
+fn ber_and_structure_oddities() {
+    let plain = Spec::default().build();
+    // Re-encode the outer SEQUENCE with a non-minimal long-form length.
+    let (_, content) = plain.split_at(if plain[1] & 0x80 != 0 {
+        2 + (plain[1] & 0x7f) as usize
+    } else {
+        2
+    });
+    let n = content.len();
+    let long_form = [
+        vec![0x30, 0x84],
+        (n as u32).to_be_bytes().to_vec(),
+        content.to_vec(),
+    ]
+    .concat();
+    let indefinite = [vec![0x30, 0x80], content.to_vec(), vec![0, 0]].concat();
+    let mut cases = vec![
+        ("outer long-form length".to_owned(), long_form),
+        ("outer indefinite length".to_owned(), indefinite),
+        ("extra element after signature".to_owned(), {
+            let mut parts = content.to_vec();
+            parts.extend(int(&[1]));
+            seq(&[parts])
+        }),
+    ];
+    let cn_value = |v: Vec<u8>| Spec::with_subject(name(&[vec![attr("2.5.4.3", v)]]));
+    cases.push(case(
+        "constructed utf8 value",
+        cn_value(tlv(0x2c, &cat(&[tlv(0x04, b"ab"), tlv(0x04, b"cd")]))),
+    ));
+    cases.push(case(
+        "constructed printable value",
+        cn_value(tlv(0x33, &cat(&[tlv(0x13, b"ab")]))),
+    ));
+    cases.push(case(
+        "long-form length in value",
+        cn_value(vec![0x0c, 0x81, 0x02, b'h', b'i']),
+    ));
+    cases.push(case(
+        "high tag number value",
+        cn_value(vec![0x1f, 0x81, 0x00, 0x01, b'x']),
+    ));
+    let with_uids =
+        rebuild_with_tbs_suffix(&[ctx_prim(1, &[0x00, 0xaa]), ctx_prim(2, &[0x00, 0xbb])]);
+    cases.push(("issuer and subject unique ids".to_owned(), with_uids));
+    cases.push((
+        "bad unique id".to_owned(),
+        rebuild_with_tbs_suffix(&[ctx_prim(1, &[0x09, 0xaa])]),
+    ));
+    cases.push((
+        "unknown trailing tbs field".to_owned(),
+        rebuild_with_tbs_suffix(&[ctx_prim(4, &[0x00])]),
+    ));
+    cases.push(case(
+        "duplicate basic constraints",
+        Spec::with_exts(vec![
+            ext("2.5.29.19", true, seq(&[])),
+            ext("2.5.29.19", true, seq(&[])),
+            san(&[gn::dns(b"dup")]),
+        ]),
+    ));
+    cases.push(case(
+        "malformed key usage",
+        Spec::with_exts(vec![ext("2.5.29.15", true, b"junk".to_vec())]),
+    ));
+    cases.push(case(
+        "constructed extension value",
+        Spec::with_exts(vec![seq(&[
+            oid("2.5.29.17"),
+            tlv(0x24, &cat(&[octets(&seq(&[gn::dns(b"split")]))])),
+        ])]),
+    ));
+    cases.push(case(
+        "version with trailing data",
+        Spec {
+            version: Some(cat(&[int(&[2]), int(&[0])])),
+            ..Spec::default()
+        },
+    ));
+    cases.push(case(
+        "version not integer",
+        Spec {
+            version: Some(octets(&[2])),
+            ..Spec::default()
+        },
+    ));
+    cases.push(case(
+        "serial huge",
+        Spec {
+            serial: vec![0x7f; 200],
+            ..Spec::default()
+        },
+    ));
+    check(cases);
+}
+
+/// A default certificate whose TBSCertificate gets `extra` appended after the SPKI.
+fn rebuild_with_tbs_suffix(extra: &[Vec<u8>]) -> Vec<u8> {
+    let s = Spec::default();
+    let alg = seq(&[oid("1.2.840.10045.4.3.2")]);
+    let spki = seq(&[
+        seq(&[oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")]),
+        tlv(0x03, &[0x00, 0x04, 0x01, 0x02]),
+    ]);
+    let mut tbs = vec![
+        ctx(0, &[int(&[2])]),
+        int(&s.serial),
+        alg.clone(),
+        s.issuer.clone(),
+        seq(&[s.not_before.clone(), s.not_after.clone()]),
+        s.subject.clone(),
+        spki,
+    ];
+    tbs.extend_from_slice(extra);
+    seq(&[seq(&tbs), alg, tlv(0x03, &[0x00, 0x30, 0x00])])
+}
+
+/// Deterministic xorshift PRNG for the mutation test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Random byte mutations of rich certificates: whatever CPython does (decode, raise),
+/// pyssl must do the same.
+#[test]
+fn mutated_certificates_match_python() {
+    let seeds = [
+        Spec {
+            subject: name(&[
+                vec![
+                    attr("2.5.4.3", utf8("host")),
+                    attr("2.5.4.11", printable(b"unit")),
+                ],
+                vec![attr("2.5.4.10", tlv(0x1e, &[0x00, 0x41]))],
+            ]),
+            not_after: gen_time("20510203040506.5Z"),
+            ..Spec::with_exts(vec![
+                san(&[
+                    gn::dns(b"a.example"),
+                    gn::ip(&[1, 2, 3, 4]),
+                    gn::other("1.3.6.1.4.1.311.20.2.3", utf8("u@x")),
+                    gn::dir(cn("d")),
+                    gn::rid("1.2.3"),
+                ]),
+                aia(&[
+                    ("1.3.6.1.5.5.7.48.1", gn::uri(b"http://o")),
+                    ("1.3.6.1.5.5.7.48.2", gn::uri(b"http://c")),
+                ]),
+                cdp(&[dp(Some(vec![gn::uri(b"http://crl")]), &[])]),
+            ])
+        }
+        .build(),
+        Spec::default().build(),
+    ];
+    // PYSSL_MUTATIONS=count:seed runs a longer campaign by hand.
+    let (count, seed) = std::env::var("PYSSL_MUTATIONS")
+        .ok()
+        .and_then(|v| {
+            let (c, s) = v.split_once(':')?;
+            Some((c.parse().ok()?, s.parse().ok()?))
+        })
+        .unwrap_or((400usize, 0x9e3779b97f4a7c15u64));
+    if let Ok(dir) = std::env::var("PYSSL_DUMP_MUTATIONS") {
+        for (i, s) in seeds.iter().enumerate() {
+            std::fs::write(format!("{dir}/seed{i}.der"), s).unwrap();
+        }
+    }
+    let mut rng = Rng(seed);
+    let mut cases = Vec::new();
+    for i in 0..count {
+        let mut der = seeds[i % seeds.len()].clone();
+        for _ in 0..1 + rng.below(3) {
+            let pos = rng.below(der.len());
+            match rng.below(4) {
+                0 => der[pos] ^= 1 << rng.below(8),
+                1 => der[pos] = rng.next() as u8,
+                2 => der[pos] = der[pos].wrapping_add(1),
+                _ => {
+                    der.remove(pos);
+                }
+            }
+        }
+        if let Ok(dir) = std::env::var("PYSSL_DUMP_MUTATIONS") {
+            std::fs::write(format!("{dir}/m{i}.der"), &der).unwrap();
+        }
+        cases.push((format!("mutation {i}"), der));
+    }
+    check(cases);
+}

@@ -470,7 +470,11 @@ impl Connection {
                     Err(self.fail(e))
                 }
             },
-            State::Tls(c) => match c.process_new_packets() {
+            // The verifier checks the name exactly as given (rustls drops a trailing dot).
+            State::Tls(c) => match crate::verifier::PyVerifier::with_server_hostname(
+                self.server_hostname.as_deref(),
+                || c.process_new_packets(),
+            ) {
                 Ok(st) => {
                     self.plain_pending = st.plaintext_bytes_to_read();
                     if st.peer_has_closed() {

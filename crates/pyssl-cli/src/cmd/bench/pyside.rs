@@ -25,13 +25,16 @@ struct Pair {
 }
 
 /// Client and server contexts for one spec.
-struct Contexts {
-    client: SslContext,
-    server: SslContext,
+pub struct Contexts {
+    /// `PROTOCOL_TLS_CLIENT`, trusting the fixtures' CA.
+    pub client: SslContext,
+    /// `PROTOCOL_TLS_SERVER` with the spec's key.
+    pub server: SslContext,
 }
 
 impl Contexts {
-    fn new(fx: &Fixtures, spec: &Spec) -> Result<Contexts, String> {
+    /// Builds both contexts as a Python program would.
+    pub fn new(fx: &Fixtures, spec: &Spec) -> Result<Contexts, String> {
         let version = match spec.version {
             Version::Tls13 => TlsVersion::TlsV1_3,
             Version::Tls12 => TlsVersion::TlsV1_2,

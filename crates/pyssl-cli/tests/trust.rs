@@ -8,7 +8,7 @@ mod support;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{python_trust, run_json, Env, Fixtures, Scratch};
+use support::{python_trust, python_trust_batch, run_json, Env, Fixtures, Scratch};
 
 fn pyssl_trust(args: &[&str], env: &Env) -> Value {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyssl"));
@@ -24,6 +24,21 @@ fn assert_same(args: &[&str], env: &Env) -> Value {
     assert_eq!(ours, theirs, "pyssl trust {args:?} differs from CPython");
     assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
     ours
+}
+
+/// [`assert_same`] for many argument lists, with a single python3 process.
+fn assert_all_same(cases: &[Vec<String>], env: &Env) {
+    let theirs = python_trust_batch(cases, env);
+    for (args, theirs) in cases.iter().zip(theirs) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let ours = pyssl_trust(&args, env);
+        assert_eq!(ours, theirs, "pyssl trust {args:?} differs from CPython");
+        assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
+    }
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
 }
 
 fn bundle(fx: &Fixtures, parts: &[&str]) -> String {
@@ -83,13 +98,15 @@ fn store_order_matches_openssl_for_many_load_orders() {
     // A duplicate added last sorts everything; a CRL added last too.
     orders.push(vec!["root_c", "root_a", "root_b", "root_c"]);
     orders.push(vec!["root_c", "root_a", "root_b", "root_a.crl"]);
-    for (i, order) in orders.iter().enumerate() {
-        let file = dir.file(&format!("b{i}.pem"), bundle(fx, order));
-        assert_same(
-            &["--cafile", file.to_str().unwrap(), "--binary"],
-            &Env::default(),
-        );
-    }
+    let cases: Vec<Vec<String>> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, order)| {
+            let file = dir.file(&format!("b{i}.pem"), bundle(fx, order));
+            args(&["--cafile", file.to_str().unwrap(), "--binary"])
+        })
+        .collect();
+    assert_all_same(&cases, &Env::default());
 }
 
 #[test]
@@ -239,11 +256,12 @@ fn bad_and_odd_inputs_give_cpythons_results() {
         ("empty_cadata", Vec::new()),
         ("non_ascii", format!("é{ca}").into_bytes()),
     ];
+    let mut cases = Vec::new();
     for (name, contents) in &pem_cases {
         let file = dir.file(name, contents);
         let path = file.to_str().unwrap();
-        assert_same(&["--cafile", path, "--binary"], &Env::default());
-        assert_same(&["--cadata-file", path, "--binary"], &Env::default());
+        cases.push(args(&["--cafile", path, "--binary"]));
+        cases.push(args(&["--cadata-file", path, "--binary"]));
     }
     let der_cases: Vec<(&str, Vec<u8>)> = vec![
         ("der_empty", Vec::new()),
@@ -284,17 +302,15 @@ fn bad_and_odd_inputs_give_cpythons_results() {
     ];
     for (name, contents) in &der_cases {
         let file = dir.file(name, contents);
-        assert_same(
-            &["--cadata-der", file.to_str().unwrap(), "--binary"],
-            &Env::default(),
-        );
+        cases.push(args(&["--cadata-der", file.to_str().unwrap(), "--binary"]));
     }
     // Missing file and a directory where a file is expected.
     let missing = dir.join("missing.pem");
-    assert_same(&["--cafile", &missing], &Env::default());
-    assert_same(&["--cafile", &dir.join("")], &Env::default());
+    cases.push(args(&["--cafile", &missing]));
+    cases.push(args(&["--cafile", &dir.join("")]));
     // A missing or non-directory capath is silently accepted.
-    assert_same(&["--capath", &missing, "--binary"], &Env::default());
+    cases.push(args(&["--capath", &missing, "--binary"]));
+    assert_all_same(&cases, &Env::default());
 }
 
 #[test]

@@ -32,7 +32,7 @@ pub mod pem;
 pub mod pybase64;
 mod pyrepr;
 
-pub use cert::{decode_cert, decode_cert_der};
+pub use cert::{decode_cert, decode_cert_der, der_cert_slice, looks_like_pem};
 pub use cert_time::cert_time_to_seconds;
 pub use error::CertError;
 pub use general_name::SanValue;

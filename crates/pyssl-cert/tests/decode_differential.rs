@@ -1001,3 +1001,41 @@ fn mutated_certificates_match_python() {
     }
     check(cases);
 }
+
+/// Layouts that make `pprint` wrap: long nested DirNames, long URIs with and without
+/// spaces, quotes, non-printable characters, long bytes values.
+#[test]
+fn pprint_layouts() {
+    let long_dir = name(
+        &(0..6)
+            .map(|i| {
+                vec![attr(
+                    "2.5.4.10",
+                    utf8(&format!("Organisation number {i} with a fairly long name")),
+                )]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let cases = vec![
+        san_case("long dirname", &[gn::dir(long_dir.clone()), gn::dns(b"x")]),
+        san_case("dirname multi-valued", &[gn::dir(name(&[vec![attr("2.5.4.3", utf8("a")), attr("2.5.4.11", utf8(&"u".repeat(70)))]]))]),
+        san_case("long uri no spaces", &[gn::uri("https://example.test/".repeat(8).as_bytes())]),
+        san_case("long uri with spaces", &[gn::uri("word ".repeat(30).as_bytes())]),
+        san_case("uri with quotes", &[gn::uri(b"it's \"quoted\" \\ back"), gn::uri(b"only 'single'"), gn::uri(b"only \"double\"")]),
+        san_case("uri with controls", &[gn::uri("tab\there\nnew\rcr\u{7f}\u{85}\u{a0}\u{2028}é☃".as_bytes())]),
+        san_case("long uri with newlines", &[gn::uri(format!("{}\n{}\r\n{}", "a ".repeat(50), "b".repeat(90), "c ".repeat(45)).as_bytes())]),
+        san_case("uri wide chars", &[gn::uri("日本語のテキスト ".repeat(10).as_bytes())]),
+        san_case("uri astral", &[gn::uri("😀\u{e0000}\u{10ffff} ".repeat(20).as_bytes())]),
+        case("long issuer", Spec { issuer: long_dir, ..Spec::default() }),
+        case("many ocsp", Spec::with_exts(vec![aia(&(0..8).map(|i| ("1.3.6.1.5.5.7.48.1", gn::uri(format!("http://ocsp{i}.example.test/a/rather/long/path/component").as_bytes()))).collect::<Vec<_>>())])),
+        case("long bytes values", Spec::with_subject(name(&[
+            vec![attr("2.5.4.45", tlv(0x03, &[[0u8].as_slice(), &(0..=255u8).collect::<Vec<_>>()].concat()))],
+            vec![attr("2.5.4.45", tlv(0x03, &[0, 1, 2, 3, 4, 5, 6, 7]))],
+            vec![attr("2.5.4.45", tlv(0x03, &[[0u8].as_slice(), b"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\""].concat()))],
+        ]))),
+        case("value exactly at width", Spec::with_subject(name(&[vec![attr("2.5.4.3", utf8(&"w".repeat(52)))]]))),
+        case("value one over width", Spec::with_subject(name(&[vec![attr("2.5.4.3", utf8(&"w".repeat(53)))]]))),
+        case("spaces at wrap points", Spec::with_subject(name(&[vec![attr("2.5.4.3", utf8(&format!("{} {}  {}", "a".repeat(40), "b".repeat(30), "c".repeat(20))))]]))),
+    ];
+    check(cases);
+}

@@ -256,6 +256,23 @@ fn bad_input_gives_clear_errors() {
 }
 
 #[test]
+fn der_with_trailing_bytes() {
+    let d = scratch("trailing");
+    let der = std::fs::read(Path::new(DATA).join("every-san.der")).unwrap();
+    let p = d.join("t.der");
+    std::fs::write(&p, [der.clone(), b"trailing junk".to_vec()].concat()).unwrap();
+    let out = pyssl(&["--der"], &p);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, der);
+    let json = pyssl(&["--json"], &p);
+    let want = python(
+        PY,
+        &[&Path::new(DATA).join("every-san.der"), Path::new("json")],
+    );
+    assert_eq!(normalize_json(&json.stdout), normalize_json(&want));
+}
+
+#[test]
 fn ssl_error_line_is_cpython_style() {
     let d = scratch("line");
     let p = d.join("empty.pem");

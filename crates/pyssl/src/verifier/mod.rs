@@ -375,10 +375,13 @@ impl ClientCertVerifier for PyVerifier {
     }
 }
 
-/// Recomputes the verified chain (leaf first … anchor last) for `get_verified_chain()`;
-/// empty when the chain does not verify under `policy` (the name is checked only when
-/// `policy.check_hostname` and `server_name` is given).
-#[allow(dead_code)] // used by the engine's get_verified_chain()
+/// Recomputes the verified chain (leaf first … anchor last) for `get_verified_chain()`
+/// (the name is checked only when `policy.check_hostname` and `server_name` is given).
+///
+/// When the chain does not verify — which a handshake only survives under `CERT_NONE` —
+/// this is the chain OpenSSL's chain building got as far as, which is what CPython
+/// returns then: issuers by name, trust store first, up to a self-signed certificate
+/// (or the first trusted one with `VERIFY_X509_PARTIAL_CHAIN`).
 pub(crate) fn verified_chain(
     policy: &VerifyPolicy,
     store: &pyssl_trust::TrustStore,
@@ -404,7 +407,7 @@ pub(crate) fn verified_chain(
     };
     match path::verify(&index, &req) {
         Ok(v) => v.chain,
-        Err(_) => Vec::new(),
+        Err(_) => path::built_chain(&index, end_entity, intermediates),
     }
 }
 

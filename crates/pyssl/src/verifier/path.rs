@@ -252,12 +252,17 @@ pub(crate) struct StoreIndex {
     crls: Vec<CertRevocationList<'static>>,
     /// Raw issuer names of `crls`.
     crl_issuers: Vec<Vec<u8>>,
+    /// Built with `VERIFY_X509_PARTIAL_CHAIN`.
+    partial_chain: bool,
 }
 
 impl StoreIndex {
     /// Indexes `store`; with `partial_chain` every certificate is an anchor.
     pub(crate) fn new(store: &pyssl_trust::TrustStore, partial_chain: bool) -> StoreIndex {
-        let mut idx = StoreIndex::default();
+        let mut idx = StoreIndex {
+            partial_chain,
+            ..StoreIndex::default()
+        };
         for der in store.certificates() {
             let Some(facts) = CertFacts::parse(&der) else {
                 continue;
@@ -652,6 +657,53 @@ fn classify_unknown_issuer(
         }
     }
     fail(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
+}
+
+/// The chain OpenSSL's `build_chain` assembles regardless of verification errors: the
+/// leaf, then issuers found by name (trust store first, then the presented certificates)
+/// until a self-signed certificate, a missing issuer, or — with `VERIFY_X509_PARTIAL_CHAIN`
+/// — the first trusted certificate.
+pub(crate) fn built_chain(
+    idx: &StoreIndex,
+    end_entity: &CertificateDer<'_>,
+    presented: &[CertificateDer<'_>],
+) -> Vec<CertificateDer<'static>> {
+    let mut out = vec![CertificateDer::from(end_entity.as_ref().to_vec())];
+    let Some(mut cur) = CertFacts::parse(end_entity) else {
+        return out;
+    };
+    if idx.anchor_index_of_der(end_entity).is_some() {
+        return out;
+    }
+    let presented: Vec<(&CertificateDer<'_>, CertFacts)> = presented
+        .iter()
+        .filter_map(|d| CertFacts::parse(d).map(|f| (d, f)))
+        .collect();
+    for _ in 0..16 {
+        if cur.self_signed {
+            break;
+        }
+        if let Some(i) = idx.certs.iter().position(|c| c.facts.subject == cur.issuer) {
+            let sc = &idx.certs[i];
+            out.push(sc.der.clone());
+            if idx.partial_chain && idx.anchor_cert.contains(&i) {
+                break;
+            }
+            cur = sc.facts.clone();
+            continue;
+        }
+        match presented
+            .iter()
+            .find(|(d, f)| f.subject == cur.issuer && !out.iter().any(|o| o.as_ref() == d.as_ref()))
+        {
+            Some((d, f)) => {
+                out.push(CertificateDer::from(d.as_ref().to_vec()));
+                cur = f.clone();
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 /// Whether following issuer names from `leaf` reaches a trust anchor.

@@ -240,7 +240,8 @@ fn rid_text(oid: &[u8]) -> Result<String> {
     Ok(match text.len() {
         n if n >= 2048 => "<INVALID>".to_owned(),
         2047 => {
-            let mut s = text[..2046].to_owned();
+            // OpenSSL names and dotted OIDs are ASCII, so byte 2046 is a char boundary.
+            let mut s = text.get(..2046).unwrap_or(&text).to_owned();
             s.push('\0');
             s
         }

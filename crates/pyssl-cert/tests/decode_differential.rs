@@ -966,6 +966,11 @@ fn mutated_certificates_match_python() {
         .build(),
         Spec::default().build(),
     ];
+    // PYSSL_MUTATION_SEEDS=a.der,b.der mutates other certificates instead.
+    let seeds: Vec<Vec<u8>> = match std::env::var("PYSSL_MUTATION_SEEDS") {
+        Ok(list) => list.split(',').map(|p| std::fs::read(p).unwrap()).collect(),
+        Err(_) => seeds.to_vec(),
+    };
     // PYSSL_MUTATIONS=count:seed runs a longer campaign by hand.
     let (count, seed) = std::env::var("PYSSL_MUTATIONS")
         .ok()

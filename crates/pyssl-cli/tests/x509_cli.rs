@@ -246,6 +246,12 @@ fn bad_input_gives_clear_errors() {
         Some("PEM"),
     );
     assert_eq!(v["reason"], "BAD_BASE64_DECODE");
+    // Deeply nested indefinite-length encodings must not exhaust the stack.
+    expect_error(
+        &write("nested.der", &[0x30, 0x80].repeat(2_000_000)),
+        "SSLError",
+        Some("ASN1"),
+    );
     let v = expect_error(&d.join("does-not-exist.pem"), "FileNotFoundError", None);
     assert_eq!(v["message"], "[Errno 2] No such file or directory");
     expect_error(

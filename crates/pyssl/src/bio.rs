@@ -109,13 +109,13 @@ impl MemoryBio {
     /// Appends bytes; returns how many were written (all of them).
     ///
     /// After [`write_eof`](Self::write_eof) this fails with CPython's
-    /// `SSLError('cannot write() after write_eof()')`.
+    /// `SSLError('cannot write() after write_eof()')` (whose `str()` in CPython is the args tuple).
     pub fn write(&self, data: &[u8]) -> Result<usize> {
         let mut st = self.lock();
         if st.eof_written {
             return Err(SslError::new(
                 ErrorKind::Ssl,
-                "cannot write() after write_eof()",
+                "('cannot write() after write_eof()',)",
             ));
         }
         st.buf.extend_from_slice(data);

@@ -123,19 +123,37 @@ fn openssl_alert(buf: &mut [u8], e: &SslError) {
 
 /// Validates and converts `server_hostname` as CPython does (A-labels for IDNs).
 pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
-    if name.is_empty() || name.starts_with('.') {
+    if name.is_empty() {
         return Err(SslError::value(
             "server_hostname cannot be an empty string or start with a leading dot.",
         ));
+    }
+    let encode_error = |pos: usize, ch: char| {
+        SslError::from(pyssl_cert::CertError::other(
+            "UnicodeEncodeError",
+            format!(
+                "'idna' codec can't encode character '\\x{:02x}' in position {pos}: label empty",
+                ch as u32
+            ),
+        ))
+    };
+    // Python's idna codec rejects empty labels (a trailing dot is allowed).
+    let trimmed = name.strip_suffix('.').unwrap_or(name);
+    let mut pos = 0;
+    for label in trimmed.split('.') {
+        if label.is_empty() {
+            return Err(encode_error(pos, '.'));
+        }
+        pos += label.chars().count() + 1;
     }
     if name.is_ascii() {
         return Ok(name.to_owned());
     }
     idna::domain_to_ascii(name).map_err(|_| {
-        SslError::new(
-            ErrorKind::Value,
+        SslError::from(pyssl_cert::CertError::other(
+            "UnicodeEncodeError",
             format!("'idna' codec can't encode server_hostname {name:?}"),
-        )
+        ))
     })
 }
 
@@ -465,6 +483,11 @@ impl Connection {
                     let e = from_rustls(&e, Side::Server);
                     let mut buf = Vec::new();
                     let _ = alert.write_all(&mut buf);
+                    if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
+                        // rustls' Acceptor sends nothing for a malformed ClientHello;
+                        // OpenSSL sends a fatal unexpected_message alert.
+                        buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+                    }
                     openssl_alert(&mut buf, &e);
                     self.out.extend_from_slice(&buf);
                     Err(self.fail(e))

@@ -29,8 +29,13 @@ pub fn run(args: Args) -> ExitCode {
         Some(s) => match parse_cipher_list(s) {
             Ok(list) => list,
             Err(e) => {
-                // CPython: `ssl.SSLError: ('No cipher can be selected.',)`.
-                eprintln!("{}: ('{}',)", e.python_class(), e.message());
+                // CPython: `ssl.SSLError: ('No cipher can be selected.',)` (an SSLError
+                // with a single argument prints as a tuple).
+                if e.kind().is_ssl_error() {
+                    eprintln!("{}: ('{}',)", e.python_class(), e.message());
+                } else {
+                    eprintln!("{}: {}", e.python_class(), e.message());
+                }
                 return ExitCode::FAILURE;
             }
         },

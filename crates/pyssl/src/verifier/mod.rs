@@ -499,3 +499,74 @@ pub fn verify_chain(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::AlertDescription as A;
+
+    #[test]
+    fn alerts_follow_openssl_x509err2alert() {
+        let alert = |code| A::from(VerifyFailure::from_code(code).certificate_error());
+        assert_eq!(
+            alert(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
+            A::UnknownCA
+        );
+        assert_eq!(alert(codes::DEPTH_ZERO_SELF_SIGNED_CERT), A::UnknownCA);
+        assert_eq!(alert(codes::UNABLE_TO_GET_CRL), A::UnknownCA);
+        assert_eq!(alert(codes::CERT_HAS_EXPIRED), A::CertificateExpired);
+        assert_eq!(alert(codes::CERT_NOT_YET_VALID), A::BadCertificate);
+        assert_eq!(alert(codes::CERT_REVOKED), A::CertificateRevoked);
+        assert_eq!(alert(codes::INVALID_PURPOSE), A::UnsupportedCertificate);
+        assert_eq!(alert(codes::HOSTNAME_MISMATCH), A::BadCertificate);
+        assert_eq!(alert(codes::IP_ADDRESS_MISMATCH), A::BadCertificate);
+        assert_eq!(
+            alert(codes::MISSING_AUTHORITY_KEY_IDENTIFIER),
+            A::CertificateUnknown
+        );
+    }
+
+    #[test]
+    fn recorded_failure_is_recovered_once() {
+        let f = VerifyFailure::new(
+            codes::HOSTNAME_MISMATCH,
+            "Hostname mismatch, certificate is not valid for 'x'.",
+        );
+        let err = reject(f.clone());
+        assert_eq!(VerifyFailure::from_rustls(&err), Some(f));
+        // Taken: a second look falls back to the plain mapping of the variant.
+        assert_eq!(
+            VerifyFailure::from_rustls(&err).map(|f| f.code),
+            Some(codes::HOSTNAME_MISMATCH)
+        );
+        // A different error does not pick up a stale record.
+        let _ = reject(VerifyFailure::from_code(codes::CERT_REVOKED));
+        let other = rustls::Error::InvalidCertificate(CertificateError::Expired);
+        assert_eq!(
+            VerifyFailure::from_rustls(&other),
+            Some(VerifyFailure::from_code(codes::CERT_HAS_EXPIRED))
+        );
+        // Other(VerifyFailure) is unpacked; non-certificate errors are not failures.
+        let strict = reject(VerifyFailure::from_code(codes::CA_BCONS_NOT_CRITICAL));
+        clear_failure();
+        assert_eq!(
+            VerifyFailure::from_rustls(&strict).map(|f| f.code),
+            Some(codes::CA_BCONS_NOT_CRITICAL)
+        );
+        assert_eq!(
+            VerifyFailure::from_rustls(&rustls::Error::DecryptError),
+            None
+        );
+    }
+
+    #[test]
+    fn to_ssl_error_is_cpythons_exception() {
+        let e = VerifyFailure::from_code(codes::SELF_SIGNED_CERT_IN_CHAIN).to_ssl_error();
+        assert_eq!(e.python_class(), "SSLCertVerificationError");
+        assert_eq!(e.verify_code(), Some(19));
+        assert_eq!(
+            e.verify_message(),
+            Some("self-signed certificate in certificate chain")
+        );
+    }
+}

@@ -240,3 +240,43 @@ fn startup_failure_prints_error_json_and_no_listening_line() {
     assert_eq!(v["error"]["type"], "FileNotFoundError");
     assert_eq!(v["error"]["message"], "[Errno 2] No such file or directory");
 }
+
+#[test]
+fn s_client_send_against_s_server_reply_gets_the_reply() {
+    let pair = &pki().ecdsa;
+    let (mut g, port, _rx) = start(&[
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--reply",
+        "pong",
+        "--max-conns",
+        "3",
+    ]);
+    let target = format!("127.0.0.1:{port}");
+    for _ in 0..3 {
+        let (ok, out, err) = run_bounded(
+            Command::new(env!("CARGO_BIN_EXE_pyssl")).args([
+                "s_client",
+                &target,
+                "--cafile",
+                path(&pki().ca),
+                "--servername",
+                "localhost",
+                "--send",
+                "a request the server never reads",
+                "--json",
+            ]),
+            Vec::new(),
+            PEER_WAIT,
+        );
+        assert!(ok, "{err}");
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            v["received"], "pong",
+            "the reply survives the server's close"
+        );
+    }
+    assert!(g.wait_bounded(PEER_WAIT).success());
+}

@@ -203,16 +203,25 @@ fn serve(
     json_out: bool,
     out_lock: &Mutex<()>,
 ) {
-    let mut sock = match ctx.wrap_socket(tcp, SocketOptions::server()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            if json_out {
-                emit(&json!({ "error": error_json(&e) }), out_lock);
-            }
-            return;
+    let report_error = |e: &SslError| {
+        eprintln!("{e}");
+        if json_out {
+            emit(&json!({ "error": error_json(e) }), out_lock);
         }
     };
+    let opts = SocketOptions {
+        do_handshake_on_connect: false,
+        ..SocketOptions::server()
+    };
+    let mut sock = match ctx.wrap_socket(tcp, opts) {
+        Ok(s) => s,
+        Err(e) => return report_error(&e),
+    };
+    if let Err(e) = sock.do_handshake() {
+        report_error(&e);
+        // The alert is out; close without a reset so the client can read it.
+        return linger_close(sock.into_inner());
+    }
     let report = handshake_report(&sock);
     if json_out {
         emit(&report, out_lock);
@@ -228,6 +237,26 @@ fn serve(
     }
     if let Err(e) = after_handshake(&mut sock, behaviour) {
         eprintln!("{e}");
+    }
+    linger_close(sock.into_inner());
+}
+
+/// Closes without a TCP reset: closing a socket with unread input (say, the client's
+/// request that `--reply` never reads) makes the kernel send RST, which can destroy the
+/// reply in flight. So: FIN first, then discard input until the client closes (bounded).
+fn linger_close(mut tcp: TcpStream) {
+    use std::io::Read as _;
+    let _ = tcp.shutdown(std::net::Shutdown::Write);
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut buf = [0u8; 4096];
+    while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+        if left.is_zero() || tcp.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match tcp.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
     }
 }
 

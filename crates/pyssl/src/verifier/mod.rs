@@ -234,9 +234,7 @@ impl PyVerifier {
         };
         match path::verify(&self.index, &req) {
             Ok(verified) => {
-                for der in &verified.store_used {
-                    self.store.mark_used(der);
-                }
+                mark_used(&self.store, &verified.store_used);
                 Ok(())
             }
             Err(Rejection::Verify(f)) => Err(reject(f)),
@@ -244,6 +242,19 @@ impl PyVerifier {
                 CertificateError::BadEncoding,
             )),
         }
+    }
+}
+
+/// Reports the store certificates a verified path used, as OpenSSL's lookups during chain
+/// building load them (hashed-directory certificates become visible to `get_ca_certs`):
+/// one lookup per issuer, in path order, then the anchor's own issuer lookup, which
+/// re-sorts OpenSSL's object list once more.
+fn mark_used(store: &pyssl_trust::TrustStore, used: &[CertificateDer<'static>]) {
+    for der in used {
+        store.mark_used(der);
+    }
+    if let Some(last) = used.last() {
+        store.mark_used(last);
     }
 }
 
@@ -487,9 +498,7 @@ pub fn verify_chain(
     };
     match path::verify(&index, &req) {
         Ok(v) => {
-            for der in &v.store_used {
-                store.mark_used(der);
-            }
+            mark_used(store, &v.store_used);
             Ok(v.chain)
         }
         Err(Rejection::Verify(f)) => Err(f),

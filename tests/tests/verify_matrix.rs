@@ -174,9 +174,13 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn crl(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]]) -> String {
+    crl_until(issuer, revoked, 2079)
+}
+
+fn crl_until(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]], next_update_year: i32) -> String {
     CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2024, 1, 1),
-        next_update: rcgen::date_time_ymd(2079, 1, 1),
+        this_update: rcgen::date_time_ymd(2020, 1, 1),
+        next_update: rcgen::date_time_ymd(next_update_year, 1, 1),
         crl_number: SerialNumber::from_slice(&[1]),
         issuing_distribution_point: None,
         revoked_certs: revoked
@@ -411,6 +415,17 @@ fn make_pki() -> Pki {
         (revoked_leaf.chain.clone(), revoked_leaf.key.clone()),
         Some(&ca_crls),
         CRL_CHAIN,
+        "localhost",
+    ));
+    let expired_crl = w(
+        "ca_expired_crl.pem",
+        &format!("{}{}", root.pem(), crl_until(&inter_i, &[], 2021)),
+    );
+    rules.push(rule(
+        "C CRL_CHECK_LEAF, expired CRL",
+        chain(&ecdsa_good.chain),
+        Some(&expired_crl),
+        CRL_LEAF,
         "localhost",
     ));
 

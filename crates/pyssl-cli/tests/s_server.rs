@@ -280,3 +280,45 @@ fn s_client_send_against_s_server_reply_gets_the_reply() {
     }
     assert!(g.wait_bounded(PEER_WAIT).success());
 }
+
+const PY_SNI_CLIENT: &str = r#"
+import json, socket, ssl, sys
+port, ca, name = sys.argv[1:4]
+ctx = ssl.create_default_context(cafile=ca)
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(port)), timeout=20), server_hostname=name)
+print(json.dumps({'cn': dict(x[0] for x in s.getpeercert()['subject'])['commonName']}))
+"#;
+
+#[test]
+fn sni_picks_the_certificate_for_the_name() {
+    use pyssl_tests::pki::{Alg, Pki};
+    let pki = Pki::new();
+    let main = pki.leaf(Alg::Ecdsa, "main.example", &["main.example"]);
+    let other = pki.leaf(Alg::Rsa, "other.example", &["other.example"]);
+    let sni = format!("other.example={},{}", path(&other.cert), path(&other.key));
+    let (mut g, port, rx) = start(&[
+        "--cert",
+        path(&main.cert),
+        "--key",
+        path(&main.key),
+        "--sni",
+        &sni,
+        "--max-conns",
+        "2",
+        "--json",
+    ]);
+    for (name, want_cn) in [
+        ("other.example", "other.example"),
+        ("main.example", "main.example"),
+    ] {
+        let out = pyssl_tests::run_python(
+            PY_SNI_CLIENT,
+            &[&port.to_string(), path(&pki.ca_cert), name],
+        );
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["cn"], want_cn, "certificate served for SNI {name}");
+        let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
+        assert_eq!(line["server_name"], name);
+    }
+    assert!(g.wait_bounded(PEER_WAIT).success());
+}

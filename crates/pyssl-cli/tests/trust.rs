@@ -348,3 +348,59 @@ fn ca_cert_dicts_match_cpython() {
     assert_eq!(out["ca_certs"].as_array().unwrap().len(), 7);
     assert_eq!(out["ca_certs"][0]["subject"][0][0][0], "commonName");
 }
+
+/// Deterministic random edits of a two-certificate PEM bundle (bytes deleted, inserted,
+/// lines joined or doubled, truncation), loaded as `cafile` and as text `cadata`.
+#[test]
+fn pem_mutations_match_cpython() {
+    let fx = Fixtures::get();
+    let dir = Scratch::new("mutations");
+    let base = (fx.pem("root_a") + &fx.pem("root_b")).into_bytes();
+    let mut seed = 0x5eed_5eed_5eed_5eedu64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    const INSERTS: &[u8] = b" \t\n\r\0:-=A/+!\x0b";
+    let mut cases = Vec::new();
+    for i in 0..300 {
+        let mut text = base.clone();
+        for _ in 0..1 + next(6) {
+            if text.len() < 2 {
+                break;
+            }
+            let at = next(text.len());
+            match next(6) {
+                0 => {
+                    text.remove(at);
+                }
+                1 | 2 => text.insert(at, INSERTS[next(INSERTS.len())]),
+                3 => {
+                    if let Some(nl) = text[at..].iter().position(|&b| b == b'\n') {
+                        text.remove(at + nl);
+                    }
+                }
+                4 => {
+                    let start = text[..at]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1);
+                    let end = text[at..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(text.len(), |p| at + p + 1);
+                    let line = text[start..end].to_vec();
+                    text.splice(start..start, line);
+                }
+                _ => text.truncate(at.max(1)),
+            }
+        }
+        let file = dir.file(&format!("m{i}.pem"), &text);
+        let path = file.to_str().unwrap();
+        cases.push(args(&["--cafile", path, "--binary"]));
+        cases.push(args(&["--cadata-file", path, "--binary"]));
+    }
+    assert_all_same(&cases, &Env::default());
+}

@@ -69,6 +69,9 @@ pub(crate) fn parse_cert(der: &[u8]) -> Option<(CertEntry, usize)> {
     let (rest, cert) = X509Certificate::from_der(der).ok()?;
     let used = der.len() - rest.len();
     let der = &der[..used];
+    if !openssl_shape(der) {
+        return None;
+    }
     let subject_canon = canonical_name(cert.subject().as_raw())?;
     let is_ca = check_ca(&cert, &subject_canon);
     Some((
@@ -80,6 +83,39 @@ pub(crate) fn parse_cert(der: &[u8]) -> Option<(CertEntry, usize)> {
         },
         used,
     ))
+}
+
+/// The element layout `d2i_X509` insists on where x509-parser is lenient: exactly
+/// `SEQUENCE { tbs, algorithm, signature }`, and inside `tbs` nothing after the subject
+/// key but the optional `[1]`, `[2]`, `[3]` fields, in order.
+fn openssl_shape(der: &[u8]) -> bool {
+    use crate::der::{children, read_tlv};
+    let Some((cert, _)) = read_tlv(der) else {
+        return false;
+    };
+    let Some(parts) = children(cert.content) else {
+        return false;
+    };
+    if parts.len() != 3 || parts[0].tag != 0x30 || parts[1].tag != 0x30 || parts[2].tag != 0x03 {
+        return false;
+    }
+    let Some(tbs) = children(parts[0].content) else {
+        return false;
+    };
+    let fixed = if tbs.first().is_some_and(|t| t.tag == 0xa0) {
+        7
+    } else {
+        6
+    };
+    if tbs.len() < fixed {
+        return false;
+    }
+    let mut last = 0u8;
+    tbs[fixed..].iter().all(|t| {
+        let ok = matches!(t.tag, 0x81 | 0xa1 | 0x82 | 0xa2 | 0xa3) && (t.tag & 0x1f) > last;
+        last = t.tag & 0x1f;
+        ok
+    })
 }
 
 /// Parses one CRL (`d2i_X509_CRL`); trailing bytes are ignored.

@@ -29,30 +29,63 @@ pub(crate) enum PemFailure {
     Silent,
 }
 
+/// Where the bytes come from: OpenSSL's `BIO_gets` differs for files (`fgets`: a line ends
+/// at its first NUL) and memory (`cadata`: NULs are kept, C string functions stop there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// A file BIO (`cafile`, hashed directory files).
+    File,
+    /// A memory BIO (`cadata`).
+    Memory,
+}
+
+/// OpenSSL's `LINESIZE` (255): `BIO_gets` returns at most 254 bytes per call.
+const MAX_LINE: usize = 254;
+
 /// Sequential PEM block reader over a byte buffer.
 pub(crate) struct PemReader<'a> {
     rest: &'a [u8],
+    source: Source,
+    /// Whether the last line read filled the buffer without reaching a newline.
+    partial: bool,
+}
+
+/// The part of `s` before its first NUL (what C string functions see).
+fn cstr(s: &[u8]) -> &[u8] {
+    s.iter().position(|&b| b == 0).map_or(s, |p| &s[..p])
 }
 
 impl<'a> PemReader<'a> {
     /// A reader at the start of `input`.
-    pub(crate) fn new(input: &'a [u8]) -> Self {
-        PemReader { rest: input }
+    pub(crate) fn new(input: &'a [u8], source: Source) -> Self {
+        PemReader {
+            rest: input,
+            source,
+            partial: false,
+        }
     }
 
-    /// `BIO_gets`: the next line including its `\n` (if any); `None` at end of input.
+    /// `BIO_gets`: the next chunk (through `\n`, at most 254 bytes), as OpenSSL's caller
+    /// sees it; `None` when `BIO_gets` returns 0 (end of input, or a file line that starts
+    /// with NUL).
     fn next_line(&mut self) -> Option<&'a [u8]> {
         if self.rest.is_empty() {
+            self.partial = false;
             return None;
         }
-        let end = self
-            .rest
+        let limit = self.rest.len().min(MAX_LINE);
+        let end = self.rest[..limit]
             .iter()
             .position(|&b| b == b'\n')
-            .map_or(self.rest.len(), |p| p + 1);
-        let (line, rest) = self.rest.split_at(end);
+            .map_or(limit, |p| p + 1);
+        let (chunk, rest) = self.rest.split_at(end);
         self.rest = rest;
-        Some(line)
+        let line = match self.source {
+            Source::File => cstr(chunk),
+            Source::Memory => chunk,
+        };
+        self.partial = line.len() == MAX_LINE && line[MAX_LINE - 1] != b'\n';
+        (!line.is_empty()).then_some(line)
     }
 
     /// Reads the next block, like one `PEM_read_bio` call.
@@ -67,28 +100,31 @@ impl<'a> PemReader<'a> {
             return Err(PemFailure::Silent);
         }
         Ok(PemBlock {
-            name,
+            name: String::from_utf8_lossy(&name).into_owned(),
             header_len,
             data,
         })
     }
 
     /// `get_name`: skips lines until a `-----BEGIN X-----` line and returns `X`.
-    fn find_begin(&mut self) -> Result<String, PemFailure> {
+    fn find_begin(&mut self) -> Result<Vec<u8>, PemFailure> {
         let mut first = true;
         loop {
             let raw = self.next_line().ok_or(PemFailure::NoStartLine)?;
             let line = sanitize(raw, first);
             first = false;
-            if line.len() >= 16 && line.starts_with(b"-----BEGIN ") && line.ends_with(b"-----") {
-                return Ok(String::from_utf8_lossy(&line[11..line.len() - 5]).into_owned());
+            if line.len() >= 16
+                && cstr(line).starts_with(b"-----BEGIN ")
+                && line.ends_with(b"-----")
+            {
+                return Ok(cstr(&line[11..line.len() - 5]).to_vec());
             }
         }
     }
 
     /// `get_header_and_data`: reads to the END line; returns the header length and the
     /// base64 text (lines joined with `\n`).
-    fn header_and_data(&mut self, name: &str) -> Result<(usize, Vec<u8>), PemFailure> {
+    fn header_and_data(&mut self, name: &[u8]) -> Result<(usize, Vec<u8>), PemFailure> {
         #[derive(PartialEq)]
         enum State {
             Maybe,
@@ -99,22 +135,26 @@ impl<'a> PemReader<'a> {
         let mut first_part = Vec::new(); // header, or data when no blank line is seen
         let mut data = Vec::new();
         let mut end = false;
+        let end_line = [b"-----END ".as_slice(), name, b"-----"].concat();
         loop {
+            let prev_partial = self.partial;
             let raw = self.next_line().ok_or(PemFailure::BadEndLine)?;
             if state == State::Maybe && raw.contains(&b':') {
                 state = State::InHead;
             }
             let line = sanitize(raw, false);
             if line.is_empty() {
-                if state == State::Post {
-                    return Err(PemFailure::BadEndLine);
+                // A newline right after a full buffer ends that line; it is not blank.
+                if !prev_partial {
+                    if state == State::Post {
+                        return Err(PemFailure::BadEndLine);
+                    }
+                    state = State::Post;
                 }
-                state = State::Post;
                 continue;
             }
-            if let Some(tail) = line.strip_prefix(b"-----END ") {
-                let ok = tail.strip_prefix(name.as_bytes()) == Some(b"-----".as_slice());
-                if !ok {
+            if cstr(line).starts_with(b"-----END ") {
+                if line != end_line.as_slice() {
                     return Err(PemFailure::BadEndLine);
                 }
                 return Ok(match state {
@@ -131,8 +171,12 @@ impl<'a> PemReader<'a> {
             } else {
                 &mut first_part
             };
-            target.extend_from_slice(line);
-            target.push(b'\n');
+            // `BIO_puts` of the sanitized line plus its newline stops at a NUL.
+            let text = cstr(line);
+            target.extend_from_slice(text);
+            if text.len() == line.len() {
+                target.push(b'\n');
+            }
             if state == State::Post {
                 // Encrypted bodies must use 64-character lines; a short line ends them.
                 if line.len() > 64 {
@@ -147,7 +191,7 @@ impl<'a> PemReader<'a> {
 }
 
 /// `sanitize_line` in EAY mode: drops a UTF-8 BOM on the first line, then every trailing
-/// byte that a signed `char` compares `<= ' '` (controls, space and all bytes >= 0x80).
+/// byte that a signed `char` compares `<= ' '` (controls, NUL, space and bytes >= 0x80).
 fn sanitize(line: &[u8], first: bool) -> &[u8] {
     let line = match line.strip_prefix(b"\xef\xbb\xbf") {
         Some(rest) if first && line.len() > 3 => rest,
@@ -209,7 +253,7 @@ mod tests {
     use super::*;
 
     fn blocks(input: &str) -> Vec<Result<PemBlock, PemFailure>> {
-        let mut r = PemReader::new(input.as_bytes());
+        let mut r = PemReader::new(input.as_bytes(), Source::Memory);
         let mut out = Vec::new();
         loop {
             let b = r.next_block();

@@ -63,10 +63,11 @@ fn read(path: &std::path::Path) -> Result<Vec<u8>, SslError> {
     Ok(std::fs::read(path)?)
 }
 
-/// Reads a file as Python's `open(path).read()` does (UTF-8), with its decode error.
+/// Reads a file as Python's `open(path).read()` does: UTF-8 (with Python's decode error)
+/// and universal newlines (`\r\n` and a lone `\r` become `\n`).
 fn read_text(path: &std::path::Path) -> Result<String, SslError> {
     let bytes = read(path)?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let err = e.utf8_error();
         let pos = err.valid_up_to();
@@ -96,7 +97,8 @@ fn read_text(path: &std::path::Path) -> Result<String, SslError> {
             message: format!("'utf-8' codec can't decode {span}: {reason}"),
             errno: None,
         })
-    })
+    })?;
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// The call sequence of the CLI contract.

@@ -425,7 +425,7 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A scratch directory removed when dropped.
+/// A scratch directory removed when dropped (unless the test is failing).
 pub struct Scratch(pub PathBuf);
 
 impl Scratch {
@@ -448,6 +448,9 @@ impl Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // Kept after a failure, for inspection.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }

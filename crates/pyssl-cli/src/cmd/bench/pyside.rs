@@ -58,6 +58,15 @@ impl Contexts {
         Ok(Contexts { client, server })
     }
 
+    /// A handshake without a session, which must not have resumed.
+    fn full_handshake(&self) -> Result<Pair, String> {
+        let pair = self.handshake(None)?;
+        if pair.client.obj.session_reused() {
+            return Err("pyssl resumed a session nobody offered: not a full handshake".into());
+        }
+        Ok(pair)
+    }
+
     /// One handshake through four `MemoryBio`s; then, if the server sent more (TLS 1.3
     /// tickets), one client `read()` so it is processed, as a Python user must before taking
     /// `session`.
@@ -189,7 +198,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
             }))
         }
         Kind::Bulk => {
-            let mut pair = ctxs.handshake(None)?;
+            let mut pair = ctxs.full_handshake()?;
             let got = pair.client.obj.cipher().map(|c| c.0);
             if let Err(e) = check_suite(got, case.spec.suite.map(|s| s.name())) {
                 return Err(format!(
@@ -207,7 +216,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
         }
         Kind::Heap => Ok(Box::new(move |n| {
             heap_per_pair(n, || {
-                ctxs.handshake(None)
+                ctxs.full_handshake()
                     .map(|p| Box::new(p) as Box<dyn std::any::Any>)
             })
         })),

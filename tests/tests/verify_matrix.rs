@@ -530,6 +530,59 @@ fn make_pki() -> Pki {
         0,
         "localhost",
     ));
+    // VERIFY_X509_STRICT: an intermediate without keyUsage; a non-CA leaf with keyCertSign.
+    let noku_key = KeyPair::generate().unwrap();
+    let mut noku_p = ca_params("No KeyUsage Intermediate", 11);
+    noku_p.key_usages = vec![];
+    let noku = noku_p.signed_by(&noku_key, &root_i).unwrap();
+    let noku_i = Issuer::new(noku_p, noku_key);
+    let p = leaf_params(Kind::Good, 0x65);
+    let under_noku = special(
+        "under_noku",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &noku_i).unwrap().pem(),
+            noku.pem()
+        ),
+    );
+    rules.push(rule(
+        "C intermediate without keyUsage",
+        under_noku.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C intermediate without keyUsage, STRICT",
+        under_noku,
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
+    let mut p = leaf_params(Kind::Good, 0x66);
+    p.key_usages.push(KeyUsagePurpose::KeyCertSign);
+    let certsign_leaf = special(
+        "certsign_leaf",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &inter_i).unwrap().pem(),
+            inter.pem()
+        ),
+    );
+    rules.push(rule(
+        "C non-CA leaf with keyCertSign",
+        certsign_leaf.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C non-CA leaf with keyCertSign, STRICT",
+        certsign_leaf,
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
     // A self-signed CA certificate used directly as the server certificate, trusted.
     let mut p = ca_params("localhost", 10);
     p.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];

@@ -579,3 +579,48 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    /// Garbage, truncated and bit-flipped certificates give a failure, never a panic.
+    #[test]
+    fn bad_certificates_never_panic() {
+        let ca = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let good = ca.cert.der().to_vec();
+        let mut store = pyssl_trust::TrustStore::new();
+        store.add_der(CertificateDer::from(good.clone()));
+        let mut inputs: Vec<Vec<u8>> = vec![vec![], vec![0x30], vec![0x30, 0x82, 0xff, 0xff]];
+        inputs.extend((0..good.len()).step_by(37).map(|n| good[..n].to_vec()));
+        let mut x: u32 = 0x9e37_79b9;
+        for _ in 0..200 {
+            let mut v = good.clone();
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let i = x as usize % v.len();
+            v[i] ^= 1 << (x % 8);
+            inputs.push(v);
+        }
+        let opts = VerifyOptions {
+            hostname: Some("localhost".into()),
+            verify_flags: crate::VERIFY_CRL_CHECK_CHAIN | crate::VERIFY_X509_STRICT,
+            ..VerifyOptions::default()
+        };
+        for input in inputs {
+            let der = CertificateDer::from(input);
+            let chain = [der.clone(), der.clone()];
+            let _ = verify_chain(&store, &chain, &opts);
+            let policy = VerifyPolicy {
+                verify_mode: VerifyMode::CertNone,
+                check_hostname: false,
+                hostname_checks_common_name: true,
+                verify_flags: VerifyFlags::default(),
+                purpose: Purpose::ServerAuth,
+            };
+            let _ = verified_chain(&policy, &store, &chain, None);
+            let _ = match_hostname(der.as_ref(), "localhost", true);
+        }
+    }
+}

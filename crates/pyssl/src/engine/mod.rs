@@ -439,7 +439,7 @@ impl Connection {
         if let Err(bad) = self.records.check(data) {
             let e = match bad {
                 BadHeader::WrongVersion { http: true }
-                    if self.server_side && self.records.first.is_empty() =>
+                    if self.server_side && self.records.is_fresh() =>
                 {
                     SslError::ssl(ErrorKind::Ssl, "SSL", "HTTP_REQUEST")
                 }

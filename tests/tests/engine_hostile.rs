@@ -223,3 +223,33 @@ fn non_tls_input_matches_python() {
         );
     }
 }
+
+/// Every fatal alert a client can receive is reported with OpenSSL's reason and text.
+#[test]
+fn received_alerts_match_python() {
+    let pki = Pki::new();
+    let (c, _) = contexts(&pki);
+    let cfg = PeerConfig {
+        cafile: Some(pki.ca_cert.clone()),
+        server_hostname: Some("localhost".into()),
+        ..Default::default()
+    };
+    let codes: [u8; 33] = [
+        10, 20, 21, 22, 30, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 60, 70, 71, 80, 86, 90,
+        100, 109, 110, 111, 112, 113, 114, 115, 116, 120,
+    ];
+    let mut py = Vec::new();
+    let mut ours = Vec::new();
+    for code in codes {
+        let alert = [21, 3, 3, 0, 2, 2, code];
+        let mut p = PythonEnd::new(&cfg).unwrap();
+        p.call("handshake", &[], false, &[]);
+        let (_, st) = p.call("handshake", &alert, false, &[]);
+        py.push(format!("{code}: {st:?}"));
+        let mut o = pyssl_tests::harness::PysslEnd::with_context(&c, &cfg).unwrap();
+        o.call("handshake", &[], false, &[]);
+        let (_, st) = o.call("handshake", &alert, false, &[]);
+        ours.push(format!("{code}: {st:?}"));
+    }
+    assert_eq!(ours, py);
+}

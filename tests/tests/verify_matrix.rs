@@ -174,9 +174,13 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn crl(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]]) -> String {
+    crl_until(issuer, revoked, 2079)
+}
+
+fn crl_until(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]], next_update_year: i32) -> String {
     CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2024, 1, 1),
-        next_update: rcgen::date_time_ymd(2079, 1, 1),
+        this_update: rcgen::date_time_ymd(2020, 1, 1),
+        next_update: rcgen::date_time_ymd(next_update_year, 1, 1),
         crl_number: SerialNumber::from_slice(&[1]),
         issuing_distribution_point: None,
         revoked_certs: revoked
@@ -413,6 +417,17 @@ fn make_pki() -> Pki {
         CRL_CHAIN,
         "localhost",
     ));
+    let expired_crl = w(
+        "ca_expired_crl.pem",
+        &format!("{}{}", root.pem(), crl_until(&inter_i, &[], 2021)),
+    );
+    rules.push(rule(
+        "C CRL_CHECK_LEAF, expired CRL",
+        chain(&ecdsa_good.chain),
+        Some(&expired_crl),
+        CRL_LEAF,
+        "localhost",
+    ));
 
     // Special certificates.
     let key = KeyPair::generate().unwrap();
@@ -530,6 +545,59 @@ fn make_pki() -> Pki {
         0,
         "localhost",
     ));
+    // VERIFY_X509_STRICT: an intermediate without keyUsage; a non-CA leaf with keyCertSign.
+    let noku_key = KeyPair::generate().unwrap();
+    let mut noku_p = ca_params("No KeyUsage Intermediate", 11);
+    noku_p.key_usages = vec![];
+    let noku = noku_p.signed_by(&noku_key, &root_i).unwrap();
+    let noku_i = Issuer::new(noku_p, noku_key);
+    let p = leaf_params(Kind::Good, 0x65);
+    let under_noku = special(
+        "under_noku",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &noku_i).unwrap().pem(),
+            noku.pem()
+        ),
+    );
+    rules.push(rule(
+        "C intermediate without keyUsage",
+        under_noku.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C intermediate without keyUsage, STRICT",
+        under_noku,
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
+    let mut p = leaf_params(Kind::Good, 0x66);
+    p.key_usages.push(KeyUsagePurpose::KeyCertSign);
+    let certsign_leaf = special(
+        "certsign_leaf",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &inter_i).unwrap().pem(),
+            inter.pem()
+        ),
+    );
+    rules.push(rule(
+        "C non-CA leaf with keyCertSign",
+        certsign_leaf.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C non-CA leaf with keyCertSign, STRICT",
+        certsign_leaf,
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
     // A self-signed CA certificate used directly as the server certificate, trusted.
     let mut p = ca_params("localhost", 10);
     p.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];
@@ -606,6 +674,17 @@ fn make_pki() -> Pki {
         ("ipv6", &["ip:::1"], "x", &["::1", "::2", "127.0.0.1"]),
         ("dns_ip_text", &["127.0.0.1"], "x", &["127.0.0.1"]),
         ("trailing", &["localhost"], "x", &["localhost."]),
+        (
+            "idn",
+            &["xn--bcher-kva.example", "strasse.example"],
+            "x",
+            &[
+                "bücher.example",
+                "BÜCHER.example",
+                "straße.example",
+                "bucher.example",
+            ],
+        ),
     ];
     for (tag, sans, cn, hosts) in names {
         let mut p = CertificateParams::default();
@@ -621,8 +700,10 @@ fn make_pki() -> Pki {
         let f = special(&format!("name_{tag}"), p.self_signed(&key).unwrap().pem());
         for host in *hosts {
             for cn_check in [true, false] {
+                // Non-ASCII names go through the engine only (rustls' ServerName wants A-labels).
+                let group = if host.is_ascii() { "N" } else { "I" };
                 rules.push(client_rule(
-                    &format!("N {tag} sans={sans:?} cn={cn} host={host} hostname_checks_common_name={cn_check}"),
+                    &format!("{group} {tag} sans={sans:?} cn={cn} host={host} hostname_checks_common_name={cn_check}"),
                     f.clone(),
                     Some(f.0.clone()),
                     0,
@@ -1309,4 +1390,124 @@ fn verification_matrix_matches_cpython() {
         scs.len(),
         failures.join("\n")
     );
+}
+
+/// Hashed-directory (`capath`) certificates are reported by `get_ca_certs()` and
+/// `cert_store_stats()` once a handshake used them — as CPython reports them after OpenSSL
+/// loaded them during chain building — and unused ones are not.
+#[test]
+fn capath_certificates_used_by_a_handshake_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root_key = KeyPair::generate().unwrap();
+    let root_p = ca_params("Capath Root", 1);
+    let root = root_p.self_signed(&root_key).unwrap();
+    let root_i = Issuer::new(root_p, root_key);
+    let inter_key = KeyPair::generate().unwrap();
+    let inter_p = ca_params("Capath Intermediate", 2);
+    let inter = inter_p.signed_by(&inter_key, &root_i).unwrap();
+    let inter_i = Issuer::new(inter_p, inter_key);
+    let other_key = KeyPair::generate().unwrap();
+    let other = ca_params("Capath Unrelated", 3)
+        .self_signed(&other_key)
+        .unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = leaf_params(Kind::Good, 9)
+        .signed_by(&key, &inter_i)
+        .unwrap();
+    let key_file = write(d, "key.pem", &key.serialize_pem());
+    let with_inter = write(d, "chain.pem", &format!("{}{}", leaf.pem(), inter.pem()));
+    let alone = write(d, "leaf.pem", &leaf.pem());
+
+    // Two hashed directories: {root, unrelated} and {root, intermediate, unrelated}.
+    let hashed = |name: &str, certs: &[&rcgen::Certificate]| -> PathBuf {
+        let sub = d.join(name);
+        std::fs::create_dir(&sub).unwrap();
+        for c in certs {
+            let f = write(&sub, "tmp.pem", &c.pem());
+            let out = Command::new("openssl")
+                .args(["x509", "-hash", "-noout", "-in"])
+                .arg(&f)
+                .output()
+                .expect("the openssl CLI must be installed");
+            let hash = String::from_utf8(out.stdout).unwrap().trim().to_string();
+            std::fs::rename(&f, sub.join(format!("{hash}.0"))).unwrap();
+        }
+        sub
+    };
+    let capath_root = hashed("root", &[&root, &other]);
+    let capath_all = hashed("all", &[&root, &inter, &other]);
+
+    let cases = [(&capath_root, &with_inter), (&capath_all, &alone)];
+    let code = r#"
+import json, ssl, sys
+out = []
+for capath, chain, key in json.load(open(sys.argv[1])):
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(chain, key)
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client.load_verify_locations(capath=capath)
+    before = [client.cert_store_stats(), client.get_ca_certs()]
+    c_in, c_out, s_in, s_out = (ssl.MemoryBIO() for _ in range(4))
+    c = client.wrap_bio(c_in, c_out, server_hostname="localhost")
+    s = server.wrap_bio(s_in, s_out, server_side=True)
+    for _ in range(10):
+        for o, src, dst in ((c, c_out, s_in), (s, s_out, c_in)):
+            try:
+                o.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+            dst.write(src.read())
+    after = [client.cert_store_stats(), client.get_ca_certs()]
+    out.append([before, after])
+print(json.dumps(out))
+"#;
+    let spec = d.join("capath.json");
+    let spec_v: Vec<Value> = cases
+        .iter()
+        .map(|(capath, chain)| {
+            json!([
+                capath.display().to_string(),
+                chain.display().to_string(),
+                key_file.display().to_string()
+            ])
+        })
+        .collect();
+    std::fs::write(&spec, serde_json::to_vec(&spec_v).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&pyssl_tests::run_python(code, &[spec.to_str().unwrap()])).unwrap();
+
+    let mut got = Vec::new();
+    for (capath, chain) in cases {
+        let server = engine_ctx(
+            &Side {
+                verify_mode: VerifyMode::CertNone,
+                check_hostname: false,
+                hostname_checks_common_name: true,
+                verify_flags: 0,
+                cafile: None,
+                cert: Some((chain.clone(), key_file.clone())),
+            },
+            true,
+            true,
+        );
+        let client = pyssl::SslContext::new(pyssl::PROTOCOL_TLS_CLIENT).unwrap();
+        client
+            .load_verify_locations(None, Some(capath), None)
+            .unwrap();
+        let report = |ctx: &pyssl::SslContext| {
+            let certs: Vec<Value> = ctx
+                .get_ca_certs()
+                .unwrap()
+                .iter()
+                .map(|c| c.to_json())
+                .collect();
+            json!([ctx.cert_store_stats().to_json(), certs])
+        };
+        let before = report(&client);
+        let out = pyssl_tests::pump::handshake(&client, &server, Some("localhost"));
+        assert!(out.client_result.is_ok(), "{:?}", out.client_result);
+        got.push(json!([before, report(&client)]));
+    }
+    assert_eq!(Value::Array(got), expected);
 }

@@ -438,6 +438,21 @@ fn san_basic_types() {
             "edi party missing party",
             &[ctx(5, &[ctx(0, &[utf8("a")])])],
         ),
+        san_case(
+            "edi party constructed garbage",
+            &[gn::dns(b"d"), ctx(5, &[ctx(1, &[tlv(0x2c, b"party")])])],
+        ),
+        san_case(
+            "edi party constructed ok",
+            &[
+                gn::dns(b"d"),
+                ctx(5, &[ctx(1, &[tlv(0x2c, &octets(b"party"))])]),
+            ],
+        ),
+        san_case(
+            "edi party odd bmp",
+            &[gn::dns(b"d"), ctx(5, &[ctx(1, &[tlv(0x1e, b"abc")])])],
+        ),
         san_case("edi party ia5", &[ctx(5, &[ctx(1, &[ia5(b"party")])])]),
         san_case(
             "dirname",
@@ -722,6 +737,49 @@ fn aia_and_cdp() {
         case(
             "cdp invalid utf8",
             Spec::with_exts(vec![cdp(&[dp(Some(vec![gn::uri(b"\xfe")]), &[])])]),
+        ),
+        case(
+            "aia dirname invalid utf8",
+            Spec::with_exts(vec![aia(&[
+                (OCSP, gn::uri(b"http://a")),
+                (
+                    CA,
+                    gn::dir(name(&[vec![attr("2.5.4.3", tlv(0x0c, b"\xff"))]])),
+                ),
+            ])]),
+        ),
+        case(
+            "aia dirname sequence value",
+            Spec::with_exts(vec![aia(&[
+                (OCSP, gn::uri(b"http://a")),
+                (CA, gn::dir(name(&[vec![attr("2.5.4.3", seq(&[]))]]))),
+            ])]),
+        ),
+        case(
+            "cdp dirname sequence value",
+            Spec::with_exts(vec![cdp(&[dp(
+                Some(vec![
+                    gn::dir(name(&[vec![attr("2.5.4.3", seq(&[]))]])),
+                    gn::uri(b"http://d"),
+                ]),
+                &[],
+            )])]),
+        ),
+        case(
+            "empty extension values",
+            Spec::with_exts(vec![
+                ext("2.5.29.17", false, vec![]),
+                ext("1.3.6.1.5.5.7.1.1", false, vec![]),
+                ext("2.5.29.31", false, vec![]),
+            ]),
+        ),
+        case(
+            "extensions as SET",
+            Spec::with_exts(vec![
+                ext("2.5.29.17", false, set(&[gn::dns(b"s")])),
+                ext("1.3.6.1.5.5.7.1.1", false, set(&[])),
+                ext("2.5.29.31", false, set(&[])),
+            ]),
         ),
         case(
             "cdp malformed",

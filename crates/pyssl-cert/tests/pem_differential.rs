@@ -156,6 +156,10 @@ fn cert_time_to_seconds_matches_python() {
         "Jan\n 1\n00:00:00\n2050\nGMT",
         "Jan  1 00:00:00 2050 Gmt",
         "Jan  1 00:00:00 999 GMT",
+        "Jan \u{ff15} \u{ff10}9:34:43 \u{ff12}\u{ff10}\u{ff11}\u{ff18} GMT",
+        "Jan  5 09:34:43 \u{0662}\u{0660}\u{0661}\u{0668} GMT",
+        "Jan \u{0661}5 09:34:43 2018 GMT",
+        "Jan  5 \u{0661}9:34:43 2018 GMT",
     ]
     .iter()
     .map(|s| s.to_string())

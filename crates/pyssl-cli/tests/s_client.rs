@@ -294,3 +294,50 @@ fn reconnect_resumes_the_previous_session_tls12_and_tls13() {
         assert_eq!(v["received"], "", "openssl s_server echoes nothing back");
     }
 }
+
+#[test]
+fn tls13_rejected_client_certificate_shows_on_first_read() {
+    let pair = &pki().ecdsa;
+    let mut g = pyssl_tests::peers::Guard(
+        pyssl()
+            .args([
+                "s_server",
+                "--cert",
+                path(&pair.cert),
+                "--key",
+                path(&pair.key),
+                "--cafile",
+            ])
+            .arg(path(&pki().ca))
+            .args(["--verify-client", "required", "--max-conns", "1", "--echo"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = g.0.stdout.take().unwrap();
+    let (port, _rx) = pyssl_tests::peers::wait_for_line(out, |l| {
+        l.strip_prefix("listening on 127.0.0.1:")
+            .and_then(|p| p.parse::<u16>().ok())
+    });
+    let target = format!("127.0.0.1:{port}");
+    let (ok, v, err) = run(&[
+        "s_client",
+        &target,
+        "--cafile",
+        path(&pki().ca),
+        "--servername",
+        "localhost",
+        "--send",
+        "x",
+        "--json",
+    ]);
+    assert!(!ok, "exit 1");
+    assert_eq!(v["error"]["type"], "SSLError", "{v}");
+    assert_eq!(
+        v["error"]["reason"], "TLSV13_ALERT_CERTIFICATE_REQUIRED",
+        "{v}"
+    );
+    assert!(err.contains("TLSV13_ALERT_CERTIFICATE_REQUIRED"), "{err}");
+    let _ = g.wait_bounded(PEER_WAIT);
+}

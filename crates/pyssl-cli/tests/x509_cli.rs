@@ -7,18 +7,8 @@ use std::process::{Command, Output};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../pyssl-cert/tests/data");
 
-fn python3() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
-        if p.exists() {
-            return p;
-        }
-    }
-    PathBuf::from("python3")
-}
-
 fn python(code: &str, args: &[&Path]) -> Vec<u8> {
-    let out = Command::new(python3())
+    let out = Command::new(pyssl_tests::python3())
         .arg("-c")
         .arg(code)
         .args(args)

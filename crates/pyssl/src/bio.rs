@@ -46,7 +46,9 @@ impl BioState {
         self.start += n;
         debug_assert!(self.start <= self.buf.len());
         if self.start == self.buf.len() {
-            self.buf.clear();
+            // Drained: give the memory back, so idle connections hold no buffers
+            // (a bulk transfer pays one allocation per write, as Python's bytes do).
+            self.buf = Vec::new();
             self.start = 0;
         } else if self.start > 64 * 1024 && self.start * 2 > self.buf.len() {
             self.buf.drain(..self.start);

@@ -19,7 +19,29 @@
 //! sends `certificate_unknown`. So the verifier returns the standard variant and records the
 //! full [`VerifyFailure`] in a per-thread slot (rustls calls the verifier synchronously from
 //! `process_new_packets` on the calling thread); [`VerifyFailure::from_rustls`] recovers it
-//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`).
+//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`, which is how
+//! codes without an OpenSSL-specific alert travel: rustls then sends `certificate_unknown`,
+//! as OpenSSL does for them).
+//!
+//! ## OpenSSL's rules reproduced
+//! Codes and messages are OpenSSL 3.0's, in the order of its `verify_chain()`: chain
+//! building (18 self-signed leaf, 19 self-signed certificate in the chain, 2 issuer of a
+//! store certificate missing, 20), CA-ness and purpose (79, 26), the
+//! `VERIFY_X509_STRICT` checks (78, 80–93), host/IP (62/64 with CPython's messages),
+//! revocation (3, 23, 12, 8), then validity times from the anchor down (9, 10). Trust:
+//! self-signed store certificates only, any store certificate with
+//! `VERIFY_X509_PARTIAL_CHAIN`; other store certificates serve as intermediates. A trusted
+//! leaf is a complete chain. The `tests/tests/verify_matrix.rs` matrix checks all of this
+//! against python3 handshakes.
+//!
+//! ## Known differences (rustls-webpki limits)
+//! - A CA certificate (`cA=TRUE`) used as the leaf and chained to a trusted root is
+//!   refused with 79; OpenSSL accepts it (a trusted self-signed CA leaf is accepted).
+//! - X.509 v1 certificates other than trust anchors cannot be parsed by webpki: the
+//!   handshake fails with a `bad_certificate` error instead of a verify code.
+//! - A bad signature is reported (7) as soon as path building meets it, where OpenSSL
+//!   would report earlier-ordered problems (hostname, revocation) first.
+//! - With `VERIFY_CRL_CHECK_CHAIN` the trust anchor itself is not checked against CRLs.
 
 mod codes;
 pub(crate) mod hostname;
@@ -234,9 +256,7 @@ impl PyVerifier {
         };
         match path::verify(&self.index, &req) {
             Ok(verified) => {
-                for der in &verified.store_used {
-                    self.store.mark_used(der);
-                }
+                mark_used(&self.store, &verified.store_used);
                 Ok(())
             }
             Err(Rejection::Verify(f)) => Err(reject(f)),
@@ -244,6 +264,19 @@ impl PyVerifier {
                 CertificateError::BadEncoding,
             )),
         }
+    }
+}
+
+/// Reports the store certificates a verified path used, as OpenSSL's lookups during chain
+/// building load them (hashed-directory certificates become visible to `get_ca_certs`):
+/// one lookup per issuer, in path order, then the anchor's own issuer lookup, which
+/// re-sorts OpenSSL's object list once more.
+fn mark_used(store: &pyssl_trust::TrustStore, used: &[CertificateDer<'static>]) {
+    for der in used {
+        store.mark_used(der);
+    }
+    if let Some(last) = used.last() {
+        store.mark_used(last);
     }
 }
 
@@ -487,9 +520,7 @@ pub fn verify_chain(
     };
     match path::verify(&index, &req) {
         Ok(v) => {
-            for der in &v.store_used {
-                store.mark_used(der);
-            }
+            mark_used(store, &v.store_used);
             Ok(v.chain)
         }
         Err(Rejection::Verify(f)) => Err(f),
@@ -568,5 +599,50 @@ mod tests {
             e.verify_message(),
             Some("self-signed certificate in certificate chain")
         );
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    /// Garbage, truncated and bit-flipped certificates give a failure, never a panic.
+    #[test]
+    fn bad_certificates_never_panic() {
+        let ca = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let good = ca.cert.der().to_vec();
+        let mut store = pyssl_trust::TrustStore::new();
+        store.add_der(CertificateDer::from(good.clone()));
+        let mut inputs: Vec<Vec<u8>> = vec![vec![], vec![0x30], vec![0x30, 0x82, 0xff, 0xff]];
+        inputs.extend((0..good.len()).step_by(37).map(|n| good[..n].to_vec()));
+        let mut x: u32 = 0x9e37_79b9;
+        for _ in 0..200 {
+            let mut v = good.clone();
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let i = x as usize % v.len();
+            v[i] ^= 1 << (x % 8);
+            inputs.push(v);
+        }
+        let opts = VerifyOptions {
+            hostname: Some("localhost".into()),
+            verify_flags: crate::VERIFY_CRL_CHECK_CHAIN | crate::VERIFY_X509_STRICT,
+            ..VerifyOptions::default()
+        };
+        for input in inputs {
+            let der = CertificateDer::from(input);
+            let chain = [der.clone(), der.clone()];
+            let _ = verify_chain(&store, &chain, &opts);
+            let policy = VerifyPolicy {
+                verify_mode: VerifyMode::CertNone,
+                check_hostname: false,
+                hostname_checks_common_name: true,
+                verify_flags: VerifyFlags::default(),
+                purpose: Purpose::ServerAuth,
+            };
+            let _ = verified_chain(&policy, &store, &chain, None);
+            let _ = match_hostname(der.as_ref(), "localhost", true);
+        }
     }
 }

@@ -682,6 +682,7 @@ fn make_pki() -> Pki {
                 "bücher.example",
                 "BÜCHER.example",
                 "straße.example",
+                "STRAẞE.example",
                 "bucher.example",
             ],
         ),

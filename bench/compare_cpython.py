@@ -327,6 +327,8 @@ def main():
     ap.add_argument("--pyssl-json", metavar="FILE", help="output of `pyssl bench --json`")
     ap.add_argument("--pyssl", metavar="BIN", help="pyssl binary (default target/release/pyssl)")
     ap.add_argument("--python-only", action="store_true", help="skip pyssl; CPython figures only")
+    ap.add_argument("--cpython-json", metavar="FILE",
+                    help="reuse CPython figures from an earlier `--json` run instead of measuring")
     ap.add_argument("--cases", metavar="LIST", help="comma-separated case names or prefixes")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--rounds", type=int, default=None, help=argparse.SUPPRESS)
@@ -346,7 +348,13 @@ def main():
         wanted = [w.strip() for w in args.cases.split(",") if w.strip()]
         names = [n for n in names if any(n.startswith(w) for w in wanted)]
     print(f"CPython {sys.version.split()[0]}, {ssl.OPENSSL_VERSION}", file=sys.stderr)
-    py = run_python_cases(names, args.rounds, args.target)
+    if args.cpython_json:
+        with open(args.cpython_json) as f:
+            py = {row["case"]: ({"median": row["cpython"]} if row.get("cpython") is not None
+                                else {"error": row.get("note") or "not measured"})
+                  for row in json.load(f) if row["case"] in names}
+    else:
+        py = run_python_cases(names, args.rounds, args.target)
     rust = {} if args.python_only else pyssl_results(args)
     if args.json:
         out = [{"case": n, "unit": UNITS[next(c[1] for c in CASES if c[0] == n)],

@@ -267,6 +267,11 @@ impl PysslEnd {
         })
     }
 
+    /// The incoming BIO (what the peer sent and the object has not consumed).
+    pub fn incoming(&self) -> &MemoryBio {
+        &self.incoming
+    }
+
     fn info(&self) -> Info {
         Info {
             version: self.obj.version().map(str::to_owned),

@@ -538,3 +538,42 @@ fn bufreader_and_bufwriter_work_over_the_socket() {
         vec!["line 0\n", "line 1\n", "line 2\n"]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn any_read_write_stream_works_blocking_and_refuses_timeouts() {
+    use pyssl::socket::Blocking;
+    use std::os::unix::net::UnixStream;
+    let (a, b) = UnixStream::pair().unwrap();
+    let sctx = server_ctx(&pki().rsa, VerifyMode::CertNone, &[]);
+    let server = thread::spawn(move || {
+        // UnixStream is a full Transport (timeouts work).
+        let opts = SocketOptions {
+            timeout: T,
+            ..SocketOptions::server()
+        };
+        let mut s = sctx.wrap_socket(a, opts).unwrap();
+        let got = s.recv(100).unwrap();
+        s.sendall(&got).unwrap();
+        s.unwrap().unwrap()
+    });
+    // A generic Read + Write stream through `Blocking`.
+    let mut c = client_ctx(false, &[])
+        .wrap_socket(Blocking(b), SocketOptions::client("localhost"))
+        .unwrap();
+    assert!(
+        c.settimeout(Some(Duration::from_secs(1))).is_err(),
+        "no timeouts on a plain stream"
+    );
+    assert_eq!(c.gettimeout(), None);
+    c.sendall(b"over a unix socket").unwrap();
+    let mut back = [0u8; 18];
+    c.read_exact(&mut back).unwrap();
+    assert_eq!(&back, b"over a unix socket");
+    let Blocking(mut plain) = c.unwrap().unwrap();
+    let mut server_plain = server.join().unwrap();
+    server_plain.write_all(b"plain").unwrap();
+    let mut five = [0u8; 5];
+    plain.read_exact(&mut five).unwrap();
+    assert_eq!(&five, b"plain");
+}

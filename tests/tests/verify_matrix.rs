@@ -174,9 +174,13 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn crl(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]]) -> String {
+    crl_until(issuer, revoked, 2079)
+}
+
+fn crl_until(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]], next_update_year: i32) -> String {
     CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2024, 1, 1),
-        next_update: rcgen::date_time_ymd(2079, 1, 1),
+        this_update: rcgen::date_time_ymd(2020, 1, 1),
+        next_update: rcgen::date_time_ymd(next_update_year, 1, 1),
         crl_number: SerialNumber::from_slice(&[1]),
         issuing_distribution_point: None,
         revoked_certs: revoked
@@ -413,6 +417,33 @@ fn make_pki() -> Pki {
         CRL_CHAIN,
         "localhost",
     ));
+    let expired_crl = w(
+        "ca_expired_crl.pem",
+        &format!("{}{}", root.pem(), crl_until(&inter_i, &[], 2021)),
+    );
+    let self_revoked_root = w(
+        "ca_self_revoked_root.pem",
+        &format!(
+            "{}{}{}",
+            root.pem(),
+            crl(&root_i, &[&[1]]),
+            crl(&inter_i, &[])
+        ),
+    );
+    rules.push(rule(
+        "C CRL_CHECK_CHAIN, root revoked by its own CRL",
+        chain(&ecdsa_good.chain),
+        Some(&self_revoked_root),
+        CRL_CHAIN,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C CRL_CHECK_LEAF, expired CRL",
+        chain(&ecdsa_good.chain),
+        Some(&expired_crl),
+        CRL_LEAF,
+        "localhost",
+    ));
 
     // Special certificates.
     let key = KeyPair::generate().unwrap();
@@ -530,6 +561,59 @@ fn make_pki() -> Pki {
         0,
         "localhost",
     ));
+    // VERIFY_X509_STRICT: an intermediate without keyUsage; a non-CA leaf with keyCertSign.
+    let noku_key = KeyPair::generate().unwrap();
+    let mut noku_p = ca_params("No KeyUsage Intermediate", 11);
+    noku_p.key_usages = vec![];
+    let noku = noku_p.signed_by(&noku_key, &root_i).unwrap();
+    let noku_i = Issuer::new(noku_p, noku_key);
+    let p = leaf_params(Kind::Good, 0x65);
+    let under_noku = special(
+        "under_noku",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &noku_i).unwrap().pem(),
+            noku.pem()
+        ),
+    );
+    rules.push(rule(
+        "C intermediate without keyUsage",
+        under_noku.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C intermediate without keyUsage, STRICT",
+        under_noku,
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
+    let mut p = leaf_params(Kind::Good, 0x66);
+    p.key_usages.push(KeyUsagePurpose::KeyCertSign);
+    let certsign_leaf = special(
+        "certsign_leaf",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &inter_i).unwrap().pem(),
+            inter.pem()
+        ),
+    );
+    rules.push(rule(
+        "C non-CA leaf with keyCertSign",
+        certsign_leaf.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C non-CA leaf with keyCertSign, STRICT",
+        certsign_leaf,
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
     // A self-signed CA certificate used directly as the server certificate, trusted.
     let mut p = ca_params("localhost", 10);
     p.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];
@@ -606,6 +690,18 @@ fn make_pki() -> Pki {
         ("ipv6", &["ip:::1"], "x", &["::1", "::2", "127.0.0.1"]),
         ("dns_ip_text", &["127.0.0.1"], "x", &["127.0.0.1"]),
         ("trailing", &["localhost"], "x", &["localhost."]),
+        (
+            "idn",
+            &["xn--bcher-kva.example", "strasse.example"],
+            "x",
+            &[
+                "bücher.example",
+                "BÜCHER.example",
+                "straße.example",
+                "STRAẞE.example",
+                "bucher.example",
+            ],
+        ),
     ];
     for (tag, sans, cn, hosts) in names {
         let mut p = CertificateParams::default();
@@ -621,8 +717,10 @@ fn make_pki() -> Pki {
         let f = special(&format!("name_{tag}"), p.self_signed(&key).unwrap().pem());
         for host in *hosts {
             for cn_check in [true, false] {
+                // Non-ASCII names go through the engine only (rustls' ServerName wants A-labels).
+                let group = if host.is_ascii() { "N" } else { "I" };
                 rules.push(client_rule(
-                    &format!("N {tag} sans={sans:?} cn={cn} host={host} hostname_checks_common_name={cn_check}"),
+                    &format!("{group} {tag} sans={sans:?} cn={cn} host={host} hostname_checks_common_name={cn_check}"),
                     f.clone(),
                     Some(f.0.clone()),
                     0,
@@ -853,7 +951,7 @@ fn scenarios(pki: &Pki) -> Vec<Scenario> {
 /// python3: run every scenario with two SSLObjects over MemoryBIOs; print one JSON result
 /// per scenario: {"client": err|null, "server": err|null}.
 const PY_DRIVER: &str = r#"
-import json, ssl, sys
+import hashlib, json, ssl, sys, _ssl
 
 CACHE = {}
 
@@ -926,7 +1024,13 @@ def run(sc):
         for r in ("client", "server"):
             if done[r]:
                 step(r, lambda r=r: objs[r].read(1))
-    return {"client": errors["client"], "server": errors["server"]}
+    def chain(r):
+        if not done[r] or errors[r] is not None:
+            return None
+        ch = objs[r]._sslobj.get_verified_chain() or []
+        return [hashlib.sha256(c.public_bytes(_ssl.ENCODING_DER)).hexdigest()[:16] for c in ch]
+    return {"client": errors["client"], "server": errors["server"],
+            "chains": {"client": chain("client"), "server": chain("server")}}
 
 for sc in json.load(open(sys.argv[1])):
     print(json.dumps(run(sc)))
@@ -1109,9 +1213,10 @@ fn pyssl_outcome(sc: &Scenario) -> Value {
     json!({"client": errors[0], "server": errors[1]})
 }
 
-/// The one place rustls differs and the verifier cannot help: a TLS 1.2 server that
+/// The one place raw rustls differs and the verifier cannot help: a TLS 1.2 server that
 /// requires a certificate and gets none sends `certificate_required` (rustls, RFC 8446
-/// alert 116) where OpenSSL sends `handshake_failure`. The server's own error is the same.
+/// alert 116) where OpenSSL sends `handshake_failure`. (pyssl's engine sends OpenSSL's
+/// alert, so this applies to the raw rustls + PyVerifier runs only.)
 fn known_deviation(sc: &Scenario, mut want: Value) -> Value {
     if !sc.tls13
         && sc.client.cert.is_none()
@@ -1121,6 +1226,137 @@ fn known_deviation(sc: &Scenario, mut want: Value) -> Value {
         want["client"]["reason"] = json!("TLSV13_ALERT_CERTIFICATE_REQUIRED");
     }
     want
+}
+
+// ---- the pyssl side through the engine: SslContext + SslObject over MemoryBio ----
+
+fn engine_ctx(side: &Side, server: bool, tls13: bool) -> pyssl::SslContext {
+    use pyssl::{SslContext, TlsVersion, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER};
+    let ctx = SslContext::new(if server {
+        PROTOCOL_TLS_SERVER
+    } else {
+        PROTOCOL_TLS_CLIENT
+    })
+    .unwrap();
+    let v = if tls13 {
+        TlsVersion::TlsV1_3
+    } else {
+        TlsVersion::TlsV1_2
+    };
+    ctx.set_minimum_version(v).unwrap();
+    ctx.set_maximum_version(v).unwrap();
+    ctx.set_check_hostname(side.check_hostname);
+    ctx.set_hostname_checks_common_name(side.hostname_checks_common_name);
+    ctx.set_verify_mode(side.verify_mode).unwrap();
+    ctx.set_verify_flags(VerifyFlags(side.verify_flags));
+    if let Some(ca) = &side.cafile {
+        ctx.load_verify_locations(Some(ca), None, None).unwrap();
+    }
+    if let Some((cert, key)) = &side.cert {
+        ctx.load_cert_chain(cert, Some(key), None).unwrap();
+    }
+    ctx
+}
+
+fn engine_error(e: &pyssl::SslError) -> Value {
+    json!({"type": e.python_class(), "reason": e.reason(),
+           "verify_code": e.verify_code(), "verify_message": e.verify_message()})
+}
+
+/// The same steps as the python3 driver, with pyssl's SslObject on both ends.
+fn engine_outcome(sc: &Scenario) -> Value {
+    use pyssl::{ErrorKind, MemoryBio, SslObject, WrapOptions};
+    let cctx = engine_ctx(&sc.client, false, sc.tls13);
+    let sctx = engine_ctx(&sc.server, true, sc.tls13);
+    let bios: Vec<(MemoryBio, MemoryBio)> = (0..2)
+        .map(|_| (MemoryBio::new(), MemoryBio::new()))
+        .collect();
+    let client = cctx
+        .wrap_bio(
+            bios[0].0.clone(),
+            bios[0].1.clone(),
+            WrapOptions {
+                server_hostname: Some(sc.server_hostname.clone()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let server = sctx
+        .wrap_bio(
+            bios[1].0.clone(),
+            bios[1].1.clone(),
+            WrapOptions {
+                server_side: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let mut objs: [SslObject; 2] = [client, server];
+    let mut errors: [Option<Value>; 2] = [None, None];
+    let mut done = [false, false];
+    let flush = |i: usize| {
+        let data = bios[i].1.read(None);
+        if !data.is_empty() {
+            bios[1 - i].0.write(&data).unwrap();
+        }
+    };
+    let step = |objs: &mut [SslObject; 2],
+                errors: &mut [Option<Value>; 2],
+                i: usize,
+                f: &dyn Fn(&mut SslObject) -> pyssl::Result<()>| {
+        if errors[i].is_none() {
+            if let Err(e) = f(&mut objs[i]) {
+                if e.kind() != ErrorKind::WantRead {
+                    errors[i] = Some(engine_error(&e));
+                }
+            }
+        }
+        flush(i);
+    };
+    for _ in 0..20 {
+        for i in 0..2 {
+            if !done[i] && errors[i].is_none() {
+                step(&mut objs, &mut errors, i, &|o| o.do_handshake());
+                done[i] = errors[i].is_none() && objs[i].is_handshake_done();
+            }
+        }
+        if (0..2).all(|i| done[i] || errors[i].is_some()) {
+            break;
+        }
+    }
+    for i in [1, 0] {
+        if done[i] {
+            step(&mut objs, &mut errors, i, &|o| o.write(b"x").map(|_| ()));
+        }
+    }
+    for _ in 0..2 {
+        for i in [0, 1] {
+            if done[i] {
+                step(&mut objs, &mut errors, i, &|o| o.read(1).map(|_| ()));
+            }
+        }
+    }
+    let chain = |i: usize| -> Value {
+        if !done[i] || errors[i].is_some() {
+            return Value::Null;
+        }
+        objs[i]
+            .get_verified_chain()
+            .iter()
+            .map(|der| Value::from(short_hash(der)))
+            .collect()
+    };
+    json!({"client": errors[0], "server": errors[1],
+           "chains": {"client": chain(0), "server": chain(1)}})
+}
+
+/// The first 8 bytes of SHA-256, hex (as the python3 driver prints them).
+fn short_hash(der: &[u8]) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, der);
+    digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -1133,19 +1369,35 @@ fn verification_matrix_matches_cpython() {
         let py = s.spawn(move || python_outcomes(pki, scs));
         let half = scs.len() / 2;
         let (first, rest) = scs.split_at(half);
-        let second = s.spawn(move || rest.iter().map(pyssl_outcome).collect::<Vec<_>>());
-        let mut got: Vec<Value> = first.iter().map(pyssl_outcome).collect();
+        // rustls + PyVerifier alone (no engine) on a subset: the rules and TLS 1.3 ECDSA.
+        let both = |sc: &Scenario| {
+            let raw = (sc.id.starts_with(['C', 'N']) || (sc.tls13 && sc.id.contains("Ecdsa")))
+                .then(|| pyssl_outcome(sc));
+            (engine_outcome(sc), raw)
+        };
+        let second = s.spawn(move || rest.iter().map(both).collect::<Vec<_>>());
+        let mut got: Vec<(Value, Option<Value>)> = first.iter().map(both).collect();
         got.extend(second.join().unwrap());
         (py.join().unwrap(), got)
     });
     let mut failures = Vec::new();
-    for ((sc, want), got) in scs.iter().zip(&expected).zip(got) {
-        let want = &known_deviation(sc, want.clone());
+    for ((sc, want), (engine, raw)) in scs.iter().zip(&expected).zip(got) {
         if std::env::var_os("VERIFY_MATRIX_DUMP").is_some() {
             eprintln!("{}\n   => {want}", sc.id);
         }
-        if &got != want {
-            failures.push(format!("{}\n   python: {want}\n   pyssl:  {got}", sc.id));
+        if &engine != want {
+            failures.push(format!("{}\n   python: {want}\n   engine: {engine}", sc.id));
+        }
+        if let Some(raw) = raw {
+            let mut want = known_deviation(sc, want.clone());
+            want.as_object_mut().unwrap().remove("chains");
+            let want = &want;
+            if &raw != want {
+                failures.push(format!(
+                    "{}\n   python: {want}\n   rustls+PyVerifier: {raw}",
+                    sc.id
+                ));
+            }
         }
     }
     assert!(
@@ -1155,4 +1407,124 @@ fn verification_matrix_matches_cpython() {
         scs.len(),
         failures.join("\n")
     );
+}
+
+/// Hashed-directory (`capath`) certificates are reported by `get_ca_certs()` and
+/// `cert_store_stats()` once a handshake used them — as CPython reports them after OpenSSL
+/// loaded them during chain building — and unused ones are not.
+#[test]
+fn capath_certificates_used_by_a_handshake_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root_key = KeyPair::generate().unwrap();
+    let root_p = ca_params("Capath Root", 1);
+    let root = root_p.self_signed(&root_key).unwrap();
+    let root_i = Issuer::new(root_p, root_key);
+    let inter_key = KeyPair::generate().unwrap();
+    let inter_p = ca_params("Capath Intermediate", 2);
+    let inter = inter_p.signed_by(&inter_key, &root_i).unwrap();
+    let inter_i = Issuer::new(inter_p, inter_key);
+    let other_key = KeyPair::generate().unwrap();
+    let other = ca_params("Capath Unrelated", 3)
+        .self_signed(&other_key)
+        .unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = leaf_params(Kind::Good, 9)
+        .signed_by(&key, &inter_i)
+        .unwrap();
+    let key_file = write(d, "key.pem", &key.serialize_pem());
+    let with_inter = write(d, "chain.pem", &format!("{}{}", leaf.pem(), inter.pem()));
+    let alone = write(d, "leaf.pem", &leaf.pem());
+
+    // Two hashed directories: {root, unrelated} and {root, intermediate, unrelated}.
+    let hashed = |name: &str, certs: &[&rcgen::Certificate]| -> PathBuf {
+        let sub = d.join(name);
+        std::fs::create_dir(&sub).unwrap();
+        for c in certs {
+            let f = write(&sub, "tmp.pem", &c.pem());
+            let out = Command::new("openssl")
+                .args(["x509", "-hash", "-noout", "-in"])
+                .arg(&f)
+                .output()
+                .expect("the openssl CLI must be installed");
+            let hash = String::from_utf8(out.stdout).unwrap().trim().to_string();
+            std::fs::rename(&f, sub.join(format!("{hash}.0"))).unwrap();
+        }
+        sub
+    };
+    let capath_root = hashed("root", &[&root, &other]);
+    let capath_all = hashed("all", &[&root, &inter, &other]);
+
+    let cases = [(&capath_root, &with_inter), (&capath_all, &alone)];
+    let code = r#"
+import json, ssl, sys
+out = []
+for capath, chain, key in json.load(open(sys.argv[1])):
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(chain, key)
+    client = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client.load_verify_locations(capath=capath)
+    before = [client.cert_store_stats(), client.get_ca_certs()]
+    c_in, c_out, s_in, s_out = (ssl.MemoryBIO() for _ in range(4))
+    c = client.wrap_bio(c_in, c_out, server_hostname="localhost")
+    s = server.wrap_bio(s_in, s_out, server_side=True)
+    for _ in range(10):
+        for o, src, dst in ((c, c_out, s_in), (s, s_out, c_in)):
+            try:
+                o.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+            dst.write(src.read())
+    after = [client.cert_store_stats(), client.get_ca_certs()]
+    out.append([before, after])
+print(json.dumps(out))
+"#;
+    let spec = d.join("capath.json");
+    let spec_v: Vec<Value> = cases
+        .iter()
+        .map(|(capath, chain)| {
+            json!([
+                capath.display().to_string(),
+                chain.display().to_string(),
+                key_file.display().to_string()
+            ])
+        })
+        .collect();
+    std::fs::write(&spec, serde_json::to_vec(&spec_v).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&pyssl_tests::run_python(code, &[spec.to_str().unwrap()])).unwrap();
+
+    let mut got = Vec::new();
+    for (capath, chain) in cases {
+        let server = engine_ctx(
+            &Side {
+                verify_mode: VerifyMode::CertNone,
+                check_hostname: false,
+                hostname_checks_common_name: true,
+                verify_flags: 0,
+                cafile: None,
+                cert: Some((chain.clone(), key_file.clone())),
+            },
+            true,
+            true,
+        );
+        let client = pyssl::SslContext::new(pyssl::PROTOCOL_TLS_CLIENT).unwrap();
+        client
+            .load_verify_locations(None, Some(capath), None)
+            .unwrap();
+        let report = |ctx: &pyssl::SslContext| {
+            let certs: Vec<Value> = ctx
+                .get_ca_certs()
+                .unwrap()
+                .iter()
+                .map(|c| c.to_json())
+                .collect();
+            json!([ctx.cert_store_stats().to_json(), certs])
+        };
+        let before = report(&client);
+        let out = pyssl_tests::pump::handshake(&client, &server, Some("localhost"));
+        assert!(out.client_result.is_ok(), "{:?}", out.client_result);
+        got.push(json!([before, report(&client)]));
+    }
+    assert_eq!(Value::Array(got), expected);
 }

@@ -196,6 +196,17 @@ pub fn decode_cert_der(input: &[u8]) -> Result<CertInfo> {
     }))
 }
 
+/// The encoding of the first DER element of `input` (a certificate without whatever
+/// trails it), or the ASN.1 error reading its header.
+pub fn der_cert_slice(input: &[u8]) -> Result<&[u8]> {
+    Ok(der::read_tlv(input)?.0.raw)
+}
+
+/// True when `input` contains a PEM `-----BEGIN ` line marker.
+pub fn looks_like_pem(input: &[u8]) -> bool {
+    contains(input, b"-----BEGIN ")
+}
+
 /// Decodes a certificate given as PEM text or DER bytes (detected).
 ///
 /// PEM follows OpenSSL's `PEM_read_bio_X509`: the first `CERTIFICATE` or

@@ -1,7 +1,7 @@
 //! `ssl.cert_time_to_seconds` (Lib/ssl.py): `time.strptime` with
 //! `"%b %d %H:%M:%S %Y GMT"` and no calendar check, then `calendar.timegm`.
 
-use crate::pyrepr::{is_space, repr_str};
+use crate::pyrepr::{decimal_value, is_space, repr_str};
 use crate::{CertError, Result};
 
 const MONTHS: [&str; 12] = [
@@ -62,7 +62,7 @@ const PATTERN: [Tok; 11] = [
 
 fn class_matches(c: char, k: Class) -> bool {
     match k {
-        Class::Digit => c.is_ascii_digit(),
+        Class::Digit => decimal_value(c).is_some(),
         Class::Range(a, b) => (char::from(a)..=char::from(b)).contains(&c),
         Class::Space => c == ' ',
     }
@@ -97,11 +97,12 @@ fn match_at(s: &[char], tok: usize, pos: usize, caps: &mut Vec<i64>) -> Option<u
                 if !ok {
                     continue;
                 }
-                let text: String = s[pos..pos + alt.len()]
+                // int() of the matched text (the space of ' [1-9]' is skipped).
+                let value = s[pos..pos + alt.len()]
                     .iter()
-                    .filter(|c| c.is_ascii_digit())
-                    .collect();
-                caps.push(text.parse().unwrap_or(0));
+                    .filter_map(|&c| decimal_value(c))
+                    .fold(0i64, |acc, d| acc * 10 + i64::from(d));
+                caps.push(value);
                 if let Some(end) = match_at(s, tok + 1, pos + alt.len(), caps) {
                     return Some(end);
                 }

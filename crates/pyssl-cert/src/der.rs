@@ -173,8 +173,18 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads one TLV from the front of `data`.
-pub(crate) fn read_tlv(data: &[u8]) -> Result<(Tlv<'_>, &[u8]), CertError> {
+/// A parsed identifier + length header.
+struct Header {
+    class: u8,
+    constructed: bool,
+    tag: u32,
+    /// `None` for the indefinite form.
+    len: Option<usize>,
+    /// Bytes the header occupies.
+    size: usize,
+}
+
+fn read_header(data: &[u8]) -> Result<Header, CertError> {
     let too_short = || asn1_err("HEADER_TOO_LONG", "header too long");
     let first = *data.first().ok_or_else(too_short)?;
     let class = first >> 6;
@@ -198,58 +208,93 @@ pub(crate) fn read_tlv(data: &[u8]) -> Result<(Tlv<'_>, &[u8]), CertError> {
     let lb = *data.get(pos).ok_or_else(too_short)?;
     pos += 1;
     let len = if lb & 0x80 == 0 {
-        usize::from(lb)
+        Some(usize::from(lb))
     } else {
         let n = usize::from(lb & 0x7f);
         if n == 0 {
-            // Indefinite length (BER): find the end-of-contents octets.
             if !constructed {
                 return Err(too_short());
             }
-            let start = pos;
-            let mut r = Reader::new(&data[start..]);
-            loop {
-                if r.rest().starts_with(&[0, 0]) {
-                    let content_len = data.len() - start - r.rest().len();
-                    let end = start + content_len + 2;
-                    let tlv = Tlv {
-                        class,
-                        constructed,
-                        tag,
-                        content: &data[start..start + content_len],
-                        raw: &data[..end],
-                    };
-                    return Ok((tlv, &data[end..]));
+            None
+        } else {
+            let bytes = data.get(pos..pos + n).ok_or_else(too_short)?;
+            pos += n;
+            let mut v: u64 = 0;
+            for &b in bytes {
+                if v > (u64::MAX >> 8) {
+                    return Err(too_short());
                 }
-                if r.is_empty() {
-                    return Err(asn1_err("MISSING_EOC", "missing eoc"));
-                }
-                r.read()?;
+                v = (v << 8) | u64::from(b);
             }
-        }
-        let bytes = data.get(pos..pos + n).ok_or_else(too_short)?;
-        pos += n;
-        let mut v: u64 = 0;
-        for &b in bytes {
-            if v > (u64::MAX >> 8) {
+            if v > i64::MAX as u64 {
                 return Err(too_short());
             }
-            v = (v << 8) | u64::from(b);
+            Some(usize::try_from(v).map_err(|_| asn1_err("TOO_LONG", "too long"))?)
         }
-        if v > i64::MAX as u64 {
-            return Err(too_short());
-        }
-        usize::try_from(v).map_err(|_| asn1_err("TOO_LONG", "too long"))?
     };
-    let end = pos
-        .checked_add(len)
-        .filter(|&e| e <= data.len())
-        .ok_or_else(|| asn1_err("TOO_LONG", "too long"))?;
-    let tlv = Tlv {
+    Ok(Header {
         class,
         constructed,
         tag,
-        content: &data[pos..end],
+        len,
+        size: pos,
+    })
+}
+
+/// Length of the contents of an indefinite-length encoding starting at `data`
+/// (which begins right after its header), found without recursion.
+fn indefinite_content_len(data: &[u8]) -> Result<usize, CertError> {
+    let mut pending_eocs = 1usize;
+    let mut p = 0usize;
+    loop {
+        let rest = &data[p..];
+        if rest.starts_with(&[0, 0]) {
+            pending_eocs -= 1;
+            if pending_eocs == 0 {
+                return Ok(p);
+            }
+            p += 2;
+            continue;
+        }
+        if rest.is_empty() {
+            return Err(asn1_err("MISSING_EOC", "missing eoc"));
+        }
+        let h = read_header(rest)?;
+        p += h.size;
+        match h.len {
+            None => pending_eocs += 1,
+            Some(len) => {
+                if len > data.len() - p {
+                    return Err(asn1_err("TOO_LONG", "too long"));
+                }
+                p += len;
+            }
+        }
+    }
+}
+
+/// Reads one TLV from the front of `data`.
+pub(crate) fn read_tlv(data: &[u8]) -> Result<(Tlv<'_>, &[u8]), CertError> {
+    let h = read_header(data)?;
+    let start = h.size;
+    let (content_end, end) = match h.len {
+        Some(len) => {
+            let end = start
+                .checked_add(len)
+                .filter(|&e| e <= data.len())
+                .ok_or_else(|| asn1_err("TOO_LONG", "too long"))?;
+            (end, end)
+        }
+        None => {
+            let n = indefinite_content_len(&data[start..])?;
+            (start + n, start + n + 2)
+        }
+    };
+    let tlv = Tlv {
+        class: h.class,
+        constructed: h.constructed,
+        tag: h.tag,
+        content: &data[start..content_end],
         raw: &data[..end],
     };
     Ok((tlv, &data[end..]))
@@ -436,6 +481,21 @@ mod tests {
             read_tlv(&[0x30, 0x05, 0]).unwrap_err().reason.as_deref(),
             Some("TOO_LONG")
         );
+    }
+
+    #[test]
+    fn deeply_nested_indefinite_lengths_do_not_recurse() {
+        let mut v = Vec::new();
+        for _ in 0..200_000 {
+            v.extend_from_slice(&[0x30, 0x80]);
+        }
+        assert!(read_tlv(&v).is_err());
+        for _ in 0..200_000 {
+            v.extend_from_slice(&[0, 0]);
+        }
+        let (t, rest) = read_tlv(&v).unwrap();
+        assert!(rest.is_empty());
+        assert_eq!(t.content.len(), v.len() - 4);
     }
 
     #[test]

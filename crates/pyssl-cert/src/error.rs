@@ -48,15 +48,24 @@ impl CertError {
 
     /// An I/O error, as Python's `OSError` subclasses print it.
     pub fn io(err: &std::io::Error) -> Self {
-        let (python_class, errno, text) = match err.kind() {
-            std::io::ErrorKind::NotFound => ("FileNotFoundError", 2, "No such file or directory"),
-            std::io::ErrorKind::PermissionDenied => ("PermissionError", 13, "Permission denied"),
-            _ => (
-                "OSError",
-                err.raw_os_error().unwrap_or(5),
-                "Input/output error",
-            ),
+        let errno = err.raw_os_error().unwrap_or(match err.kind() {
+            std::io::ErrorKind::NotFound => 2,
+            std::io::ErrorKind::PermissionDenied => 13,
+            _ => 5,
+        });
+        // Python picks the OSError subclass from errno (Linux numbering).
+        let python_class = match errno {
+            2 => "FileNotFoundError",
+            1 | 13 => "PermissionError",
+            20 => "NotADirectoryError",
+            21 => "IsADirectoryError",
+            _ => "OSError",
         };
+        // std's text is strerror() plus " (os error N)".
+        let full = err.to_string();
+        let text = full
+            .strip_suffix(&format!(" (os error {errno})"))
+            .unwrap_or(&full);
         CertError {
             python_class,
             library: None,
@@ -80,3 +89,24 @@ impl fmt::Display for CertError {
 }
 
 impl std::error::Error for CertError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_like_python() {
+        let e = CertError::io(&std::fs::read("/nonexistent/pyssl").unwrap_err());
+        assert_eq!(
+            (e.python_class, e.message.as_str()),
+            ("FileNotFoundError", "[Errno 2] No such file or directory")
+        );
+        let e = CertError::io(&std::fs::read("/").unwrap_err());
+        assert_eq!(
+            (e.python_class, e.message.as_str()),
+            ("IsADirectoryError", "[Errno 21] Is a directory")
+        );
+        let e = CertError::io(&std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(e.errno, Some(2));
+    }
+}

@@ -134,7 +134,8 @@ fn directory_string(t: &Tlv<'_>) -> Result<()> {
     if s.class != der::UNIVERSAL || !matches!(s.tag, 12 | 19 | 20 | 28 | 30) {
         return Err(asn1_err("MSTRING_WRONG_TAG", "mstring wrong tag"));
     }
-    Ok(())
+    // Constructed (BER) strings must collect; BMP/Universal lengths are checked.
+    der::check_any(&s)
 }
 
 /// Parses a `SEQUENCE OF GeneralName`.
@@ -240,7 +241,8 @@ fn rid_text(oid: &[u8]) -> Result<String> {
     Ok(match text.len() {
         n if n >= 2048 => "<INVALID>".to_owned(),
         2047 => {
-            let mut s = text[..2046].to_owned();
+            // OpenSSL names and dotted OIDs are ASCII, so byte 2046 is a char boundary.
+            let mut s = text.get(..2046).unwrap_or(&text).to_owned();
             s.push('\0');
             s
         }

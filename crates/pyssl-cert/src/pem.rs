@@ -54,35 +54,71 @@ fn pem_err(reason: &str, message: &str) -> CertError {
     CertError::ssl("PEM", Some(reason), message)
 }
 
-/// OpenSSL's `sanitize_line` in EAY-compatible mode: trailing bytes `<= ' '` go.
+/// OpenSSL's `sanitize_line` in EAY-compatible mode: trailing bytes `<= ' '` go,
+/// compared as C `char`s (signed), so bytes `>= 0x80` count as whitespace too.
 fn trim_end(line: &[u8]) -> &[u8] {
-    let n = line.iter().rposition(|&c| c > b' ').map_or(0, |i| i + 1);
+    let n = line
+        .iter()
+        .rposition(|&c| (c as i8) > b' ' as i8)
+        .map_or(0, |i| i + 1);
     &line[..n]
 }
 
-/// Iterator-like reader over the PEM blocks of a text.
+/// `BIO_gets(bp, buf, 255)`: at most 254 bytes, through the first newline.
+const GETS_MAX: usize = 254;
+
+/// Iterator-like reader over the PEM blocks of a text, with OpenSSL's line rules.
 #[derive(Debug, Clone)]
 pub struct PemReader<'a> {
     rest: &'a [u8],
+    /// File BIOs read lines with `fgets`, so a NUL ends the line's visible text
+    /// (and a line starting with NUL reads as end of file).
+    file_semantics: bool,
+    /// The previous read stopped at [`GETS_MAX`] bytes without a newline.
+    partial: bool,
 }
 
 impl<'a> PemReader<'a> {
-    /// Reads blocks from `text`.
+    /// Reads blocks from the contents of a file (OpenSSL file-BIO line semantics).
     pub fn new(text: &'a [u8]) -> Self {
-        PemReader { rest: text }
+        PemReader {
+            rest: text,
+            file_semantics: true,
+            partial: false,
+        }
     }
 
+    /// Reads blocks from an in-memory text such as `cadata` (memory-BIO semantics:
+    /// NUL bytes are ordinary characters).
+    pub fn from_memory(text: &'a [u8]) -> Self {
+        PemReader {
+            file_semantics: false,
+            ..PemReader::new(text)
+        }
+    }
+
+    /// One `BIO_gets` chunk, or `None` at end of input.
     fn next_line(&mut self) -> Option<&'a [u8]> {
         if self.rest.is_empty() {
             return None;
         }
-        let n = self
-            .rest
+        let limit = self.rest.len().min(GETS_MAX);
+        let n = self.rest[..limit]
             .iter()
             .position(|&c| c == b'\n')
-            .map_or(self.rest.len(), |i| i + 1);
-        let (line, rest) = self.rest.split_at(n);
+            .map_or(limit, |i| i + 1);
+        let (mut line, rest) = self.rest.split_at(n);
         self.rest = rest;
+        if self.file_semantics {
+            if let Some(z) = line.iter().position(|&c| c == 0) {
+                if z == 0 {
+                    self.rest = &[];
+                    return None;
+                }
+                line = &line[..z];
+            }
+        }
+        self.partial = line.len() == GETS_MAX && line.last() != Some(&b'\n');
         Some(line)
     }
 
@@ -118,17 +154,20 @@ impl<'a> PemReader<'a> {
         let mut end = false;
         let bad_end = || pem_err("BAD_END_LINE", "bad end line");
         loop {
+            let prev_partial = self.partial;
             let raw = self.next_line().ok_or_else(bad_end)?;
             if got == Hdr::Maybe && raw.contains(&b':') {
                 got = Hdr::In;
             }
             let line = trim_end(raw);
             if line.is_empty() {
-                if got == Hdr::Post {
-                    return Err(bad_end());
+                if !prev_partial {
+                    if got == Hdr::Post {
+                        return Err(bad_end());
+                    }
+                    got = Hdr::Post;
+                    header_lines = std::mem::take(&mut pending);
                 }
-                got = Hdr::Post;
-                header_lines = std::mem::take(&mut pending);
                 continue;
             }
             if let Some(tail) = line.strip_prefix(b"-----END ") {
@@ -162,8 +201,10 @@ impl<'a> PemReader<'a> {
             data.extend_from_slice(l);
             data.push(b'\n');
         }
-        let der =
-            evp_decode(&data).ok_or_else(|| pem_err("BAD_BASE64_DECODE", "bad base64 decode"))?;
+        // OpenSSL also fails on an empty body (its zero-byte allocation fails).
+        let der = evp_decode(&data)
+            .filter(|d| !d.is_empty())
+            .ok_or_else(|| pem_err("BAD_BASE64_DECODE", "bad base64 decode"))?;
         let headers = header_lines
             .iter()
             .map(|l| {

@@ -438,6 +438,21 @@ fn san_basic_types() {
             "edi party missing party",
             &[ctx(5, &[ctx(0, &[utf8("a")])])],
         ),
+        san_case(
+            "edi party constructed garbage",
+            &[gn::dns(b"d"), ctx(5, &[ctx(1, &[tlv(0x2c, b"party")])])],
+        ),
+        san_case(
+            "edi party constructed ok",
+            &[
+                gn::dns(b"d"),
+                ctx(5, &[ctx(1, &[tlv(0x2c, &octets(b"party"))])]),
+            ],
+        ),
+        san_case(
+            "edi party odd bmp",
+            &[gn::dns(b"d"), ctx(5, &[ctx(1, &[tlv(0x1e, b"abc")])])],
+        ),
         san_case("edi party ia5", &[ctx(5, &[ctx(1, &[ia5(b"party")])])]),
         san_case(
             "dirname",
@@ -724,6 +739,49 @@ fn aia_and_cdp() {
             Spec::with_exts(vec![cdp(&[dp(Some(vec![gn::uri(b"\xfe")]), &[])])]),
         ),
         case(
+            "aia dirname invalid utf8",
+            Spec::with_exts(vec![aia(&[
+                (OCSP, gn::uri(b"http://a")),
+                (
+                    CA,
+                    gn::dir(name(&[vec![attr("2.5.4.3", tlv(0x0c, b"\xff"))]])),
+                ),
+            ])]),
+        ),
+        case(
+            "aia dirname sequence value",
+            Spec::with_exts(vec![aia(&[
+                (OCSP, gn::uri(b"http://a")),
+                (CA, gn::dir(name(&[vec![attr("2.5.4.3", seq(&[]))]]))),
+            ])]),
+        ),
+        case(
+            "cdp dirname sequence value",
+            Spec::with_exts(vec![cdp(&[dp(
+                Some(vec![
+                    gn::dir(name(&[vec![attr("2.5.4.3", seq(&[]))]])),
+                    gn::uri(b"http://d"),
+                ]),
+                &[],
+            )])]),
+        ),
+        case(
+            "empty extension values",
+            Spec::with_exts(vec![
+                ext("2.5.29.17", false, vec![]),
+                ext("1.3.6.1.5.5.7.1.1", false, vec![]),
+                ext("2.5.29.31", false, vec![]),
+            ]),
+        ),
+        case(
+            "extensions as SET",
+            Spec::with_exts(vec![
+                ext("2.5.29.17", false, set(&[gn::dns(b"s")])),
+                ext("1.3.6.1.5.5.7.1.1", false, set(&[])),
+                ext("2.5.29.31", false, set(&[])),
+            ]),
+        ),
+        case(
             "cdp malformed",
             Spec::with_exts(vec![ext(
                 "2.5.29.31",
@@ -966,6 +1024,11 @@ fn mutated_certificates_match_python() {
         .build(),
         Spec::default().build(),
     ];
+    // PYSSL_MUTATION_SEEDS=a.der,b.der mutates other certificates instead.
+    let seeds: Vec<Vec<u8>> = match std::env::var("PYSSL_MUTATION_SEEDS") {
+        Ok(list) => list.split(',').map(|p| std::fs::read(p).unwrap()).collect(),
+        Err(_) => seeds.to_vec(),
+    };
     // PYSSL_MUTATIONS=count:seed runs a longer campaign by hand.
     let (count, seed) = std::env::var("PYSSL_MUTATIONS")
         .ok()
@@ -999,5 +1062,43 @@ fn mutated_certificates_match_python() {
         }
         cases.push((format!("mutation {i}"), der));
     }
+    check(cases);
+}
+
+/// Layouts that make `pprint` wrap: long nested DirNames, long URIs with and without
+/// spaces, quotes, non-printable characters, long bytes values.
+#[test]
+fn pprint_layouts() {
+    let long_dir = name(
+        &(0..6)
+            .map(|i| {
+                vec![attr(
+                    "2.5.4.10",
+                    utf8(&format!("Organisation number {i} with a fairly long name")),
+                )]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let cases = vec![
+        san_case("long dirname", &[gn::dir(long_dir.clone()), gn::dns(b"x")]),
+        san_case("dirname multi-valued", &[gn::dir(name(&[vec![attr("2.5.4.3", utf8("a")), attr("2.5.4.11", utf8(&"u".repeat(70)))]]))]),
+        san_case("long uri no spaces", &[gn::uri("https://example.test/".repeat(8).as_bytes())]),
+        san_case("long uri with spaces", &[gn::uri("word ".repeat(30).as_bytes())]),
+        san_case("uri with quotes", &[gn::uri(b"it's \"quoted\" \\ back"), gn::uri(b"only 'single'"), gn::uri(b"only \"double\"")]),
+        san_case("uri with controls", &[gn::uri("tab\there\nnew\rcr\u{7f}\u{85}\u{a0}\u{2028}é☃".as_bytes())]),
+        san_case("long uri with newlines", &[gn::uri(format!("{}\n{}\r\n{}", "a ".repeat(50), "b".repeat(90), "c ".repeat(45)).as_bytes())]),
+        san_case("uri wide chars", &[gn::uri("日本語のテキスト ".repeat(10).as_bytes())]),
+        san_case("uri astral", &[gn::uri("😀\u{e0000}\u{10ffff} ".repeat(20).as_bytes())]),
+        case("long issuer", Spec { issuer: long_dir, ..Spec::default() }),
+        case("many ocsp", Spec::with_exts(vec![aia(&(0..8).map(|i| ("1.3.6.1.5.5.7.48.1", gn::uri(format!("http://ocsp{i}.example.test/a/rather/long/path/component").as_bytes()))).collect::<Vec<_>>())])),
+        case("long bytes values", Spec::with_subject(name(&[
+            vec![attr("2.5.4.45", tlv(0x03, &[[0u8].as_slice(), &(0..=255u8).collect::<Vec<_>>()].concat()))],
+            vec![attr("2.5.4.45", tlv(0x03, &[0, 1, 2, 3, 4, 5, 6, 7]))],
+            vec![attr("2.5.4.45", tlv(0x03, &[[0u8].as_slice(), b"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\"'\""].concat()))],
+        ]))),
+        case("value exactly at width", Spec::with_subject(name(&[vec![attr("2.5.4.3", utf8(&"w".repeat(52)))]]))),
+        case("value one over width", Spec::with_subject(name(&[vec![attr("2.5.4.3", utf8(&"w".repeat(53)))]]))),
+        case("spaces at wrap points", Spec::with_subject(name(&[vec![attr("2.5.4.3", utf8(&format!("{} {}  {}", "a".repeat(40), "b".repeat(30), "c".repeat(20))))]]))),
+    ];
     check(cases);
 }

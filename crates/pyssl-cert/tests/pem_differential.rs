@@ -156,6 +156,10 @@ fn cert_time_to_seconds_matches_python() {
         "Jan\n 1\n00:00:00\n2050\nGMT",
         "Jan  1 00:00:00 2050 Gmt",
         "Jan  1 00:00:00 999 GMT",
+        "Jan \u{ff15} \u{ff10}9:34:43 \u{ff12}\u{ff10}\u{ff11}\u{ff18} GMT",
+        "Jan  5 09:34:43 \u{0662}\u{0660}\u{0661}\u{0668} GMT",
+        "Jan \u{0661}5 09:34:43 2018 GMT",
+        "Jan  5 \u{0661}9:34:43 2018 GMT",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -279,6 +283,15 @@ fn pem_input_rules_match_python() {
             "dash in body",
             pem.replacen(&lines[2][..4], "AB-C", 1).into_bytes(),
         ),
+        ("begin after 254-byte chunk", format!("{}{pem}", "x".repeat(254)).into_bytes()),
+        ("begin after 253 bytes", format!("{}{pem}", "x".repeat(253)).into_bytes()),
+        ("nul inside begin line", pem.replacen("CERTIFICATE-----", "CERT\0IFICATE-----", 1).into_bytes()),
+        ("nul starting a text line", [b"junk\n\0junk\n".to_vec(), pem.clone().into_bytes()].concat()),
+        ("nul after begin line", pem.replacen("-----\n", "-----\0junk\n", 1).into_bytes()),
+        ("high byte after begin", pem.replacen("-----\n", "-----\u{e9}\n", 1).into_bytes()),
+        ("empty key block", format!("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n{pem}").into_bytes()),
+        ("colon in key data", format!("-----BEGIN PRIVATE KEY-----\nMAMC:AQE=\n-----END PRIVATE KEY-----\n{pem}").into_bytes()),
+        ("key header then blank", format!("-----BEGIN PRIVATE KEY-----\nComment: b\n\nMAMCAQE=\n-----END PRIVATE KEY-----\n{pem}").into_bytes()),
     ];
     let dir = tempfile::tempdir().unwrap();
     let paths: Vec<String> = files
@@ -325,4 +338,70 @@ fn json_text(v: &serde_json::Value) -> String {
 
 fn der_of(spec: &Spec) -> Vec<u8> {
     spec.build()
+}
+
+/// Random edits of a PEM file (line breaks, dashes, padding, colons, junk) decoded by
+/// `_test_decode_cert` and by `decode_cert` must give the same outcome.
+#[test]
+fn mutated_pem_files_match_python() {
+    let der = Spec::with_exts(vec![san(&[gn::dns(b"pem.example")])]).build();
+    let pem = pyssl_cert::der_cert_to_pem_cert(&der);
+    let base = format!(
+        "Bag Attributes\n  friendlyName: x\n-----BEGIN PRIVATE KEY-----\nMAMCAQE=\n-----END PRIVATE KEY-----\n{pem}"
+    );
+    let alphabet: &[u8] = b"-\n\r =A:+/0\t\x00\xffEND BEGIN";
+    let mut state: u64 = 0x2545f4914f6cdd1d;
+    let mut rnd = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut files = Vec::new();
+    for _ in 0..300 {
+        let mut b = base.clone().into_bytes();
+        for _ in 0..1 + rnd(2) {
+            let pos = rnd(b.len());
+            let c = alphabet[rnd(alphabet.len())];
+            match rnd(3) {
+                0 => b[pos] = c,
+                1 => b.insert(pos, c),
+                _ => {
+                    b.remove(pos);
+                }
+            }
+        }
+        files.push(b);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<String> = files
+        .iter()
+        .enumerate()
+        .map(|(i, data)| {
+            let p = dir.path().join(format!("m{i}.pem"));
+            std::fs::write(&p, data).unwrap();
+            p.to_string_lossy().into_owned()
+        })
+        .collect();
+    let code = format!("{PY_CONV}\nprint(json.dumps([decode(p) for p in sys.argv[1:]]))");
+    let py = python_json(&code, &paths);
+    let mut failures = Vec::new();
+    for (data, want) in files.iter().zip(py.as_array().unwrap()) {
+        let got = pyssl_cert::decode_cert(data);
+        match (want.get("ok"), &got) {
+            (Some(w), Ok(info)) if json_text(w) == json_text(&info.to_json()) => {}
+            (None, Err(e)) if Some(e.python_class) == want["err"].as_str() => {}
+            _ => failures.push(format!(
+                "{:?}: python {want}\n  pyssl {:?}",
+                String::from_utf8_lossy(data),
+                got.map(|i| i.to_json())
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

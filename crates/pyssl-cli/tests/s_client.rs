@@ -254,14 +254,72 @@ fn handshake_timeout_is_timeout_error() {
 }
 
 #[test]
-fn reconnect_reports_one_entry_per_connection() {
+fn reconnect_resumes_the_previous_session_tls12_and_tls13() {
     let (_g, port, _rx) = openssl_server(&[
         "-cert",
         path(&pki().ecdsa.cert),
         "-key",
         path(&pki().ecdsa.key),
-        "-tls1_2",
     ]);
+    let target = format!("127.0.0.1:{port}");
+    for version in ["TLSv1.2", "TLSv1.3"] {
+        // TLS 1.3 tickets arrive after the handshake: --send gives the read phase that
+        // collects them (a read timeout just ends it).
+        let (ok, v, err) = run(&[
+            "s_client",
+            &target,
+            "--cafile",
+            path(&pki().ca),
+            "--servername",
+            "localhost",
+            "--reconnect",
+            "2",
+            "--min-version",
+            version,
+            "--max-version",
+            version,
+            "--send",
+            "x",
+            "--timeout",
+            "1",
+            "--json",
+        ]);
+        assert!(ok, "{err}");
+        assert_eq!(v["version"], version);
+        assert_eq!(
+            v["session_reused"],
+            serde_json::json!([false, true, true]),
+            "{version}: a full handshake, then two resumptions"
+        );
+        assert_eq!(v["received"], "", "openssl s_server echoes nothing back");
+    }
+}
+
+#[test]
+fn tls13_rejected_client_certificate_shows_on_first_read() {
+    let pair = &pki().ecdsa;
+    let mut g = pyssl_tests::peers::Guard(
+        pyssl()
+            .args([
+                "s_server",
+                "--cert",
+                path(&pair.cert),
+                "--key",
+                path(&pair.key),
+                "--cafile",
+            ])
+            .arg(path(&pki().ca))
+            .args(["--verify-client", "required", "--max-conns", "1", "--echo"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let out = g.0.stdout.take().unwrap();
+    let (port, _rx) = pyssl_tests::peers::wait_for_line(out, |l| {
+        l.strip_prefix("listening on 127.0.0.1:")
+            .and_then(|p| p.parse::<u16>().ok())
+    });
     let target = format!("127.0.0.1:{port}");
     let (ok, v, err) = run(&[
         "s_client",
@@ -270,12 +328,16 @@ fn reconnect_reports_one_entry_per_connection() {
         path(&pki().ca),
         "--servername",
         "localhost",
-        "--reconnect",
-        "2",
+        "--send",
+        "x",
         "--json",
     ]);
-    assert!(ok, "{err}");
-    let reused = v["session_reused"].as_array().unwrap();
-    assert_eq!(reused.len(), 3);
-    assert_eq!(reused[0], false, "the first connection is a full handshake");
+    assert!(!ok, "exit 1");
+    assert_eq!(v["error"]["type"], "SSLError", "{v}");
+    assert_eq!(
+        v["error"]["reason"], "TLSV13_ALERT_CERTIFICATE_REQUIRED",
+        "{v}"
+    );
+    assert!(err.contains("TLSV13_ALERT_CERTIFICATE_REQUIRED"), "{err}");
+    let _ = g.wait_bounded(PEER_WAIT);
 }

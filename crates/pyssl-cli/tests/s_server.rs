@@ -240,3 +240,85 @@ fn startup_failure_prints_error_json_and_no_listening_line() {
     assert_eq!(v["error"]["type"], "FileNotFoundError");
     assert_eq!(v["error"]["message"], "[Errno 2] No such file or directory");
 }
+
+#[test]
+fn s_client_send_against_s_server_reply_gets_the_reply() {
+    let pair = &pki().ecdsa;
+    let (mut g, port, _rx) = start(&[
+        "--cert",
+        path(&pair.cert),
+        "--key",
+        path(&pair.key),
+        "--reply",
+        "pong",
+        "--max-conns",
+        "3",
+    ]);
+    let target = format!("127.0.0.1:{port}");
+    for _ in 0..3 {
+        let (ok, out, err) = run_bounded(
+            Command::new(env!("CARGO_BIN_EXE_pyssl")).args([
+                "s_client",
+                &target,
+                "--cafile",
+                path(&pki().ca),
+                "--servername",
+                "localhost",
+                "--send",
+                "a request the server never reads",
+                "--json",
+            ]),
+            Vec::new(),
+            PEER_WAIT,
+        );
+        assert!(ok, "{err}");
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            v["received"], "pong",
+            "the reply survives the server's close"
+        );
+    }
+    assert!(g.wait_bounded(PEER_WAIT).success());
+}
+
+const PY_SNI_CLIENT: &str = r#"
+import json, socket, ssl, sys
+port, ca, name = sys.argv[1:4]
+ctx = ssl.create_default_context(cafile=ca)
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(port)), timeout=20), server_hostname=name)
+print(json.dumps({'cn': dict(x[0] for x in s.getpeercert()['subject'])['commonName']}))
+"#;
+
+#[test]
+fn sni_picks_the_certificate_for_the_name() {
+    use pyssl_tests::pki::{Alg, Pki};
+    let pki = Pki::new();
+    let main = pki.leaf(Alg::Ecdsa, "main.example", &["main.example"]);
+    let other = pki.leaf(Alg::Rsa, "other.example", &["other.example"]);
+    let sni = format!("other.example={},{}", path(&other.cert), path(&other.key));
+    let (mut g, port, rx) = start(&[
+        "--cert",
+        path(&main.cert),
+        "--key",
+        path(&main.key),
+        "--sni",
+        &sni,
+        "--max-conns",
+        "2",
+        "--json",
+    ]);
+    for (name, want_cn) in [
+        ("other.example", "other.example"),
+        ("main.example", "main.example"),
+    ] {
+        let out = pyssl_tests::run_python(
+            PY_SNI_CLIENT,
+            &[&port.to_string(), path(&pki.ca_cert), name],
+        );
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["cn"], want_cn, "certificate served for SNI {name}");
+        let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
+        assert_eq!(line["server_name"], name);
+    }
+    assert!(g.wait_bounded(PEER_WAIT).success());
+}

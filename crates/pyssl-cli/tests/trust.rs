@@ -8,7 +8,7 @@ mod support;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{python_trust, run_json, Env, Fixtures, Scratch};
+use support::{python_trust, python_trust_batch, run_json, Env, Fixtures, Scratch};
 
 fn pyssl_trust(args: &[&str], env: &Env) -> Value {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyssl"));
@@ -24,6 +24,21 @@ fn assert_same(args: &[&str], env: &Env) -> Value {
     assert_eq!(ours, theirs, "pyssl trust {args:?} differs from CPython");
     assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
     ours
+}
+
+/// [`assert_same`] for many argument lists, with a single python3 process.
+fn assert_all_same(cases: &[Vec<String>], env: &Env) {
+    let theirs = python_trust_batch(cases, env);
+    for (args, theirs) in cases.iter().zip(theirs) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let ours = pyssl_trust(&args, env);
+        assert_eq!(ours, theirs, "pyssl trust {args:?} differs from CPython");
+        assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
+    }
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
 }
 
 fn bundle(fx: &Fixtures, parts: &[&str]) -> String {
@@ -83,13 +98,15 @@ fn store_order_matches_openssl_for_many_load_orders() {
     // A duplicate added last sorts everything; a CRL added last too.
     orders.push(vec!["root_c", "root_a", "root_b", "root_c"]);
     orders.push(vec!["root_c", "root_a", "root_b", "root_a.crl"]);
-    for (i, order) in orders.iter().enumerate() {
-        let file = dir.file(&format!("b{i}.pem"), bundle(fx, order));
-        assert_same(
-            &["--cafile", file.to_str().unwrap(), "--binary"],
-            &Env::default(),
-        );
-    }
+    let cases: Vec<Vec<String>> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, order)| {
+            let file = dir.file(&format!("b{i}.pem"), bundle(fx, order));
+            args(&["--cafile", file.to_str().unwrap(), "--binary"])
+        })
+        .collect();
+    assert_all_same(&cases, &Env::default());
 }
 
 #[test]
@@ -239,11 +256,12 @@ fn bad_and_odd_inputs_give_cpythons_results() {
         ("empty_cadata", Vec::new()),
         ("non_ascii", format!("é{ca}").into_bytes()),
     ];
+    let mut cases = Vec::new();
     for (name, contents) in &pem_cases {
         let file = dir.file(name, contents);
         let path = file.to_str().unwrap();
-        assert_same(&["--cafile", path, "--binary"], &Env::default());
-        assert_same(&["--cadata-file", path, "--binary"], &Env::default());
+        cases.push(args(&["--cafile", path, "--binary"]));
+        cases.push(args(&["--cadata-file", path, "--binary"]));
     }
     let der_cases: Vec<(&str, Vec<u8>)> = vec![
         ("der_empty", Vec::new()),
@@ -284,17 +302,15 @@ fn bad_and_odd_inputs_give_cpythons_results() {
     ];
     for (name, contents) in &der_cases {
         let file = dir.file(name, contents);
-        assert_same(
-            &["--cadata-der", file.to_str().unwrap(), "--binary"],
-            &Env::default(),
-        );
+        cases.push(args(&["--cadata-der", file.to_str().unwrap(), "--binary"]));
     }
     // Missing file and a directory where a file is expected.
     let missing = dir.join("missing.pem");
-    assert_same(&["--cafile", &missing], &Env::default());
-    assert_same(&["--cafile", &dir.join("")], &Env::default());
+    cases.push(args(&["--cafile", &missing]));
+    cases.push(args(&["--cafile", &dir.join("")]));
     // A missing or non-directory capath is silently accepted.
-    assert_same(&["--capath", &missing, "--binary"], &Env::default());
+    cases.push(args(&["--capath", &missing, "--binary"]));
+    assert_all_same(&cases, &Env::default());
 }
 
 #[test]
@@ -331,4 +347,60 @@ fn ca_cert_dicts_match_cpython() {
     let out = assert_same(&["--cafile", file.to_str().unwrap()], &Env::default());
     assert_eq!(out["ca_certs"].as_array().unwrap().len(), 7);
     assert_eq!(out["ca_certs"][0]["subject"][0][0][0], "commonName");
+}
+
+/// Deterministic random edits of a two-certificate PEM bundle (bytes deleted, inserted,
+/// lines joined or doubled, truncation), loaded as `cafile` and as text `cadata`.
+#[test]
+fn pem_mutations_match_cpython() {
+    let fx = Fixtures::get();
+    let dir = Scratch::new("mutations");
+    let base = (fx.pem("root_a") + &fx.pem("root_b")).into_bytes();
+    let mut seed = 0x5eed_5eed_5eed_5eedu64;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    const INSERTS: &[u8] = b" \t\n\r\0:-=A/+!\x0b";
+    let mut cases = Vec::new();
+    for i in 0..300 {
+        let mut text = base.clone();
+        for _ in 0..1 + next(6) {
+            if text.len() < 2 {
+                break;
+            }
+            let at = next(text.len());
+            match next(6) {
+                0 => {
+                    text.remove(at);
+                }
+                1 | 2 => text.insert(at, INSERTS[next(INSERTS.len())]),
+                3 => {
+                    if let Some(nl) = text[at..].iter().position(|&b| b == b'\n') {
+                        text.remove(at + nl);
+                    }
+                }
+                4 => {
+                    let start = text[..at]
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |p| p + 1);
+                    let end = text[at..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(text.len(), |p| at + p + 1);
+                    let line = text[start..end].to_vec();
+                    text.splice(start..start, line);
+                }
+                _ => text.truncate(at.max(1)),
+            }
+        }
+        let file = dir.file(&format!("m{i}.pem"), &text);
+        let path = file.to_str().unwrap();
+        cases.push(args(&["--cafile", path, "--binary"]));
+        cases.push(args(&["--cadata-file", path, "--binary"]));
+    }
+    assert_all_same(&cases, &Env::default());
 }

@@ -7,18 +7,8 @@ use std::process::{Command, Output};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../pyssl-cert/tests/data");
 
-fn python3() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
-        if p.exists() {
-            return p;
-        }
-    }
-    PathBuf::from("python3")
-}
-
 fn python(code: &str, args: &[&Path]) -> Vec<u8> {
-    let out = Command::new(python3())
+    let out = Command::new(pyssl_tests::python3())
         .arg("-c")
         .arg(code)
         .args(args)
@@ -246,6 +236,12 @@ fn bad_input_gives_clear_errors() {
         Some("PEM"),
     );
     assert_eq!(v["reason"], "BAD_BASE64_DECODE");
+    // Deeply nested indefinite-length encodings must not exhaust the stack.
+    expect_error(
+        &write("nested.der", &[0x30, 0x80].repeat(2_000_000)),
+        "SSLError",
+        Some("ASN1"),
+    );
     let v = expect_error(&d.join("does-not-exist.pem"), "FileNotFoundError", None);
     assert_eq!(v["message"], "[Errno 2] No such file or directory");
     expect_error(
@@ -253,6 +249,23 @@ fn bad_input_gives_clear_errors() {
         "UnicodeDecodeError",
         None,
     );
+}
+
+#[test]
+fn der_with_trailing_bytes() {
+    let d = scratch("trailing");
+    let der = std::fs::read(Path::new(DATA).join("every-san.der")).unwrap();
+    let p = d.join("t.der");
+    std::fs::write(&p, [der.clone(), b"trailing junk".to_vec()].concat()).unwrap();
+    let out = pyssl(&["--der"], &p);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, der);
+    let json = pyssl(&["--json"], &p);
+    let want = python(
+        PY,
+        &[&Path::new(DATA).join("every-san.der"), Path::new("json")],
+    );
+    assert_eq!(normalize_json(&json.stdout), normalize_json(&want));
 }
 
 #[test]

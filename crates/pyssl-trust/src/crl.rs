@@ -44,7 +44,7 @@ impl Crl {
         if !input.windows(15).any(|w| w == b"-----BEGIN X509") {
             return Crl::from_der(input);
         }
-        let mut reader = crate::pem::PemReader::new(input);
+        let mut reader = crate::pem::PemReader::new(input, crate::pem::Source::Memory);
         loop {
             match reader.next_block() {
                 Ok(b) if b.name == "X509 CRL" => return Crl::from_der(&b.data),

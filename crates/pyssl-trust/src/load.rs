@@ -13,7 +13,7 @@ use crate::crl::Crl;
 use crate::der::{header, Header};
 use crate::entry::{parse_cert, parse_crl, Object};
 use crate::name::name_hash;
-use crate::pem::{PemBlock, PemFailure, PemReader};
+use crate::pem::{PemBlock, PemFailure, PemReader, Source};
 
 /// `cadata` for `load_verify_locations`: Python `str` (PEM text) or `bytes` (DER).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub(crate) fn read_cafile(path: &Path) -> Result<Vec<Object>, CertError> {
 
 /// `X509_load_cert_crl_file` over the bytes of a CA file.
 pub(crate) fn cafile_objects(bytes: &[u8]) -> Result<Vec<Object>, CertError> {
-    let mut reader = PemReader::new(bytes);
+    let mut reader = PemReader::new(bytes, Source::File);
     let mut out = Vec::new();
     loop {
         let block = match reader.next_block() {
@@ -150,7 +150,7 @@ fn empty_cadata() -> CertError {
 
 /// `PEM_read_bio_X509` until it fails; the failure decides between end-of-data and error.
 fn cadata_pem(text: &[u8]) -> Result<Vec<Object>, CertError> {
-    let mut reader = PemReader::new(text);
+    let mut reader = PemReader::new(text, Source::Memory);
     let mut out = Vec::new();
     let failure = loop {
         match reader.next_block() {
@@ -305,7 +305,7 @@ pub(crate) fn scan_capath(dir: &Path) -> Vec<Object> {
 
 /// The PEM objects of one hashed-directory file (`X509_load_cert_file` / `X509_load_crl_file`).
 fn hashed_file_objects(bytes: &[u8], hash: u32, is_crl: bool) -> Vec<Object> {
-    let mut reader = PemReader::new(bytes);
+    let mut reader = PemReader::new(bytes, Source::File);
     let mut out = Vec::new();
     while let Ok(block) = reader.next_block() {
         let object = match (is_crl, block.name.as_str()) {

@@ -46,7 +46,9 @@ impl BioState {
         self.start += n;
         debug_assert!(self.start <= self.buf.len());
         if self.start == self.buf.len() {
-            self.buf.clear();
+            // Drained: give the memory back, so idle connections hold no buffers
+            // (a bulk transfer pays one allocation per write, as Python's bytes do).
+            self.buf = Vec::new();
             self.start = 0;
         } else if self.start > 64 * 1024 && self.start * 2 > self.buf.len() {
             self.buf.drain(..self.start);
@@ -109,13 +111,13 @@ impl MemoryBio {
     /// Appends bytes; returns how many were written (all of them).
     ///
     /// After [`write_eof`](Self::write_eof) this fails with CPython's
-    /// `SSLError('cannot write() after write_eof()')`.
+    /// `SSLError('cannot write() after write_eof()')` (whose `str()` in CPython is the args tuple).
     pub fn write(&self, data: &[u8]) -> Result<usize> {
         let mut st = self.lock();
         if st.eof_written {
             return Err(SslError::new(
                 ErrorKind::Ssl,
-                "cannot write() after write_eof()",
+                "('cannot write() after write_eof()',)",
             ));
         }
         st.buf.extend_from_slice(data);

@@ -114,7 +114,12 @@ impl SslContext {
             hostname_checks_common_name: true,
             verify_flags: VERIFY_X509_TRUSTED_FIRST,
             options: Options(0x8252_0050),
-            minimum_version: TlsVersion::TlsV1_2,
+            // Version-specific protocols leave the range open (the method fixes it).
+            minimum_version: if protocol == Protocol::TlsV1_2 {
+                TlsVersion::MinimumSupported
+            } else {
+                TlsVersion::TlsV1_2
+            },
             maximum_version: TlsVersion::MaximumSupported,
             post_handshake_auth: false,
             security_level: 2,
@@ -371,7 +376,7 @@ impl SslContext {
             if b.is_empty() || b.len() > 255 {
                 return Err(SslError::new(
                     crate::ErrorKind::Ssl,
-                    "ALPN protocols must be 1 to 255 in length",
+                    "('ALPN protocols must be 1 to 255 in length',)",
                 ));
             }
             wire.push(b.to_vec());

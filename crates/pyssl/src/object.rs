@@ -112,23 +112,20 @@ impl SslObject {
         self.conn.cipher()
     }
 
-    /// `shared_ciphers()`: on a server, the suites both sides support (client order);
-    /// None on clients and before the handshake.
+    /// `shared_ciphers()`: on a server, the suites both sides support, in the server's
+    /// preference order (as CPython lists them); None on clients and before the
+    /// handshake.
     pub fn shared_ciphers(&self) -> Option<Vec<(String, String, u32)>> {
         if !self.conn.is_handshake_done() {
             return None;
         }
         let hello = self.conn.client_hello()?;
         let s = self.conn.context().settings();
-        let ours = crate::engine::suites::enabled_suites(&s);
-        let allowed = crate::engine::config::versions(&s).unwrap_or_default();
         Some(
-            hello
-                .cipher_suites
-                .iter()
-                .filter_map(|id| ours.iter().find(|s| s.suite() == *id))
-                .filter(|s| allowed.iter().any(|v| v.version == s.version().version))
-                .map(|s| crate::engine::suites::describe(*s))
+            crate::engine::suites::enabled_suites(&s)
+                .into_iter()
+                .filter(|ours| hello.cipher_suites.contains(&ours.suite()))
+                .map(crate::engine::suites::describe)
                 .collect(),
         )
     }

@@ -25,6 +25,16 @@ pub(crate) fn is_printable(c: char) -> bool {
     !(i < t.len() && t[i].0 <= cp)
 }
 
+/// The value of a Unicode decimal digit (what `\\d` matches in a Python str regex and
+/// `int()` accepts), or `None`.
+pub(crate) fn decimal_value(c: char) -> Option<u32> {
+    let cp = u32::from(c);
+    let zeros = printable::DECIMAL_ZEROS;
+    let i = zeros.partition_point(|&z| z <= cp);
+    let zero = *zeros.get(i.checked_sub(1)?)?;
+    (cp - zero < 10).then_some(cp - zero)
+}
+
 /// Python's `str.isspace()` for one character.
 pub(crate) fn is_space(c: char) -> bool {
     matches!(
@@ -401,6 +411,15 @@ mod tests {
         );
         assert_eq!(repr_str("café ☃"), "'café ☃'");
         assert_eq!(repr_bytes(b"\x01a'"), "b\"\\x01a'\"");
+    }
+
+    #[test]
+    fn decimal_digits() {
+        assert_eq!(decimal_value('7'), Some(7));
+        assert_eq!(decimal_value('\u{ff12}'), Some(2));
+        assert_eq!(decimal_value('\u{666}'), Some(6));
+        assert_eq!(decimal_value('a'), None);
+        assert_eq!(decimal_value('\u{2460}'), None);
     }
 
     #[test]

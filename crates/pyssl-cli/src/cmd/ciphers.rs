@@ -5,7 +5,8 @@
 //! `PROTOCOL_TLS_CLIENT` context, restricted to the suites rustls implements; without STRING
 //! it is a new context's default list.
 
-use pyssl::ciphers::{parse_cipher_list, CipherList};
+use pyssl::ciphers::CipherInfo;
+use pyssl::{SslContext, PROTOCOL_TLS_CLIENT};
 use std::process::ExitCode;
 
 /// Arguments of `pyssl ciphers`.
@@ -24,28 +25,43 @@ pub struct Args {
 
 /// Runs `pyssl ciphers`.
 pub fn run(args: Args) -> ExitCode {
-    let list = match &args.string {
-        None => CipherList::default(),
-        Some(s) => match parse_cipher_list(s) {
-            Ok(list) => list,
-            Err(e) => {
-                // CPython: `ssl.SSLError: ('No cipher can be selected.',)`.
+    match dicts(args.string.as_deref()) {
+        Ok(dicts) => {
+            print_dicts(&dicts, &args);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            // CPython: `ssl.SSLError: ('No cipher can be selected.',)` (an SSLError
+            // with a single argument prints as a tuple).
+            if e.kind().is_ssl_error() {
                 eprintln!("{}: ('{}',)", e.python_class(), e.message());
-                return ExitCode::FAILURE;
+            } else {
+                eprintln!("{}: {}", e.python_class(), e.message());
             }
-        },
-    };
-    let dicts = list.to_dicts();
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `ctx.get_ciphers()` after `ctx.set_ciphers(string)` on a new `PROTOCOL_TLS_CLIENT` context.
+fn dicts(string: Option<&str>) -> pyssl::Result<Vec<CipherInfo>> {
+    let ctx = SslContext::new(PROTOCOL_TLS_CLIENT)?;
+    if let Some(s) = string {
+        ctx.set_ciphers(s)?;
+    }
+    Ok(ctx.get_ciphers())
+}
+
+fn print_dicts(dicts: &[CipherInfo], args: &Args) {
     if args.json {
         let value = serde_json::Value::Array(dicts.iter().map(|d| d.to_json()).collect());
         println!("{}", crate::pyjson::dumps(&value));
     } else if args.verbose {
-        for d in &dicts {
+        for d in dicts {
             println!("{}", d.description);
         }
     } else {
         let names: Vec<&str> = dicts.iter().map(|d| d.name).collect();
         println!("{}", names.join(":"));
     }
-    ExitCode::SUCCESS
 }

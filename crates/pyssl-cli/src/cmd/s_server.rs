@@ -86,7 +86,7 @@ pub struct Args {
 /// Runs `pyssl s_server`.
 pub fn run(args: Args) -> ExitCode {
     let json_out = args.json;
-    let ctx = match build_context(&args) {
+    let contexts = match Contexts::build(&args) {
         Ok(c) => c,
         Err(e) => return fail(&e, json_out),
     };
@@ -113,10 +113,13 @@ pub fn run(args: Args) -> ExitCode {
                 }
             };
             accepted += 1;
-            let ctx = ctx.clone();
+            let contexts = &contexts;
             let out_lock = &out_lock;
             let behaviour = &behaviour;
-            scope.spawn(move || serve(&ctx, tcp, behaviour, json_out, out_lock));
+            scope.spawn(move || {
+                let ctx = contexts.for_connection(&tcp);
+                serve(ctx, tcp, behaviour, json_out, out_lock)
+            });
         }
     });
     ExitCode::SUCCESS
@@ -141,15 +144,101 @@ impl Behaviour {
     }
 }
 
+/// The default context and the `--sni NAME=CERT[,KEY]` ones (same options otherwise).
+pub struct Contexts {
+    default: SslContext,
+    by_name: Vec<(String, SslContext)>,
+}
+
+impl Contexts {
+    /// Builds every context from the arguments.
+    pub fn build(args: &Args) -> pyssl::Result<Contexts> {
+        let default = build_context(args, &args.cert, args.key.as_deref())?;
+        let mut by_name = Vec::new();
+        for spec in &args.sni {
+            let (name, files) = spec.split_once('=').ok_or_else(|| {
+                SslError::value(format!("--sni expects NAME=CERT[,KEY], got {spec:?}"))
+            })?;
+            let (cert, key) = match files.split_once(',') {
+                Some((c, k)) => (c, Some(std::path::Path::new(k))),
+                None => (files, None),
+            };
+            let ctx = build_context(args, std::path::Path::new(cert), key)?;
+            by_name.push((name.to_ascii_lowercase(), ctx));
+        }
+        Ok(Contexts { default, by_name })
+    }
+
+    /// The context for a connection: chosen by the SNI name in the client's ClientHello,
+    /// as an `sni_callback` that sets `ssl_sock.context` would.
+    // TODO(issue 5): use SSLContext.sni_callback once it lands instead of peeking.
+    fn for_connection(&self, tcp: &TcpStream) -> &SslContext {
+        if self.by_name.is_empty() {
+            return &self.default;
+        }
+        let Some(name) = peek_server_name(tcp) else {
+            return &self.default;
+        };
+        let name = name.to_ascii_lowercase();
+        self.by_name
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c)
+            .unwrap_or(&self.default)
+    }
+}
+
+/// The SNI name of the ClientHello waiting on `tcp`, read with `MSG_PEEK` (nothing is
+/// consumed) and parsed by a throwaway rustls `Acceptor`. Bounded: 5 s, one record.
+fn peek_server_name(tcp: &TcpStream) -> Option<String> {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut buf = vec![0u8; 5 + 16384];
+    let mut seen = 0;
+    let name = loop {
+        let left = end.checked_duration_since(std::time::Instant::now())?;
+        tcp.set_read_timeout(Some(left.max(std::time::Duration::from_millis(1))))
+            .ok()?;
+        let n = match tcp.peek(&mut buf) {
+            Ok(0) | Err(_) => break None,
+            Ok(n) => n,
+        };
+        let mut acc = rustls::server::Acceptor::default();
+        let mut rd = &buf[..n];
+        while !rd.is_empty() {
+            match acc.read_tls(&mut rd) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        match acc.accept() {
+            Ok(Some(accepted)) => break accepted.client_hello().server_name().map(str::to_owned),
+            Ok(None) if n < buf.len() => {
+                if n == seen {
+                    // More of the ClientHello is on its way.
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                seen = n;
+            }
+            _ => break None,
+        }
+    };
+    let _ = tcp.set_read_timeout(None);
+    name
+}
+
 /// `create_default_context(Purpose.CLIENT_AUTH, cafile=F)` plus the flags.
-pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
+pub fn build_context(
+    args: &Args,
+    cert: &std::path::Path,
+    key: Option<&std::path::Path>,
+) -> pyssl::Result<SslContext> {
     let ctx = create_default_context(Purpose::ClientAuth, args.cafile.as_deref(), None, None)?;
     let password = || {
         args.pass
             .as_ref()
             .map(|p| pyssl::Password::from(p.as_bytes()))
     };
-    ctx.load_cert_chain(&args.cert, args.key.as_deref(), password())?;
+    ctx.load_cert_chain(cert, key, password())?;
     ctx.set_verify_mode(match args.verify_client {
         VerifyClient::None => VerifyMode::CertNone,
         VerifyClient::Optional => VerifyMode::CertOptional,
@@ -175,17 +264,6 @@ pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
         // TODO(issue 5): SSLContext.keylog_filename once keylog lands.
         eprintln!("warning: --keylog is not supported yet (needs SSLContext.keylog_filename)");
     }
-    if !args.sni.is_empty() {
-        // TODO(issue 5): per-name contexts through sni_callback once it lands.
-        for spec in &args.sni {
-            if !spec.contains('=') {
-                return Err(SslError::value(format!(
-                    "--sni expects NAME=CERT[,KEY], got {spec:?}"
-                )));
-            }
-        }
-        eprintln!("warning: --sni is not supported yet (needs SSLContext.sni_callback)");
-    }
     Ok(ctx)
 }
 
@@ -203,16 +281,25 @@ fn serve(
     json_out: bool,
     out_lock: &Mutex<()>,
 ) {
-    let mut sock = match ctx.wrap_socket(tcp, SocketOptions::server()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("{e}");
-            if json_out {
-                emit(&json!({ "error": error_json(&e) }), out_lock);
-            }
-            return;
+    let report_error = |e: &SslError| {
+        eprintln!("{e}");
+        if json_out {
+            emit(&json!({ "error": error_json(e) }), out_lock);
         }
     };
+    let opts = SocketOptions {
+        do_handshake_on_connect: false,
+        ..SocketOptions::server()
+    };
+    let mut sock = match ctx.wrap_socket(tcp, opts) {
+        Ok(s) => s,
+        Err(e) => return report_error(&e),
+    };
+    if let Err(e) = sock.do_handshake() {
+        report_error(&e);
+        // The alert is out; close without a reset so the client can read it.
+        return linger_close(sock.into_inner());
+    }
     let report = handshake_report(&sock);
     if json_out {
         emit(&report, out_lock);
@@ -228,6 +315,26 @@ fn serve(
     }
     if let Err(e) = after_handshake(&mut sock, behaviour) {
         eprintln!("{e}");
+    }
+    linger_close(sock.into_inner());
+}
+
+/// Closes without a TCP reset: closing a socket with unread input (say, the client's
+/// request that `--reply` never reads) makes the kernel send RST, which can destroy the
+/// reply in flight. So: FIN first, then discard input until the client closes (bounded).
+fn linger_close(mut tcp: TcpStream) {
+    use std::io::Read as _;
+    let _ = tcp.shutdown(std::net::Shutdown::Write);
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut buf = [0u8; 4096];
+    while let Some(left) = end.checked_duration_since(std::time::Instant::now()) {
+        if left.is_zero() || tcp.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match tcp.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
     }
 }
 

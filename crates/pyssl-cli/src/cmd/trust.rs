@@ -1,14 +1,16 @@
 //! `pyssl trust [--cafile F] [--capath D] [--cadata-file F] [--cadata-der F] [--default]
-//! [--binary] [--json]`: a CA store loaded as a bare `SSLContext(PROTOCOL_TLS_CLIENT)`
-//! would load it, then `cert_store_stats()`, `get_ca_certs()` and
-//! `get_default_verify_paths()`.
+//! [--binary] [--json]`: a bare `SslContext(PROTOCOL_TLS_CLIENT)` loads CA certificates
+//! (one `load_verify_locations(cafile, capath, cadata=text)` call, one for the DER
+//! `cadata`, then `load_default_certs()`), then `cert_store_stats()`, `get_ca_certs()` and
+//! `get_default_verify_paths()` are printed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use base64::Engine as _;
+use pyssl::trust::{get_default_verify_paths, CaData};
+use pyssl::{Purpose, SslContext, SslError, PROTOCOL_TLS_CLIENT};
 use pyssl_cert::CertError;
-use pyssl_trust::{get_default_verify_paths, CaData, TrustStore};
 use serde_json::{json, Value};
 
 /// Arguments of `pyssl trust`.
@@ -39,15 +41,15 @@ pub struct Args {
 
 /// Runs `pyssl trust`.
 pub fn run(args: Args) -> ExitCode {
-    match load(&args).and_then(|store| report(&args, &store)) {
+    match load(&args).and_then(|ctx| report(&args, &ctx)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{err}");
             if args.json {
                 let error = json!({"error": {
-                    "type": err.python_class,
-                    "library": err.library,
-                    "reason": err.reason,
+                    "type": err.python_class(),
+                    "library": err.library(),
+                    "reason": err.reason(),
                     "message": err.to_string(),
                 }});
                 println!("{error}");
@@ -57,14 +59,15 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn read(path: &std::path::Path) -> Result<Vec<u8>, CertError> {
-    std::fs::read(path).map_err(|e| CertError::io(&e))
+fn read(path: &std::path::Path) -> Result<Vec<u8>, SslError> {
+    Ok(std::fs::read(path)?)
 }
 
-/// Reads a file as Python's `open(path).read()` does (UTF-8), with its decode error.
-fn read_text(path: &std::path::Path) -> Result<String, CertError> {
+/// Reads a file as Python's `open(path).read()` does: UTF-8 (with Python's decode error)
+/// and universal newlines (`\r\n` and a lone `\r` become `\n`).
+fn read_text(path: &std::path::Path) -> Result<String, SslError> {
     let bytes = read(path)?;
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let err = e.utf8_error();
         let pos = err.valid_up_to();
@@ -87,47 +90,47 @@ fn read_text(path: &std::path::Path) -> Result<String, CertError> {
                 (reason, format!("byte 0x{lead:02x} in position {pos}"))
             }
         };
-        CertError {
+        SslError::from(CertError {
             python_class: "UnicodeDecodeError",
             library: None,
             reason: Some(reason.to_owned()),
             message: format!("'utf-8' codec can't decode {span}: {reason}"),
             errno: None,
-        }
-    })
+        })
+    })?;
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// The call sequence of the CLI contract.
-fn load(args: &Args) -> Result<TrustStore, CertError> {
-    let mut store = TrustStore::new();
+fn load(args: &Args) -> Result<SslContext, SslError> {
+    let ctx = SslContext::new(PROTOCOL_TLS_CLIENT)?;
     if args.cafile.is_some() || args.capath.is_some() || args.cadata_file.is_some() {
         let cadata = match &args.cadata_file {
             Some(path) => Some(CaData::Text(read_text(path)?)),
             None => None,
         };
-        store.load_verify_locations(args.cafile.as_deref(), args.capath.as_deref(), cadata)?;
+        ctx.load_verify_locations(args.cafile.as_deref(), args.capath.as_deref(), cadata)?;
     }
     if let Some(path) = &args.cadata_der {
-        store.load_verify_locations(None, None, Some(CaData::Der(read(path)?)))?;
+        ctx.load_verify_locations(None, None, Some(CaData::Der(read(path)?)))?;
     }
     if args.default {
-        store.load_default_certs();
+        ctx.load_default_certs(Purpose::ServerAuth)?;
     }
-    Ok(store)
+    Ok(ctx)
 }
 
-fn report(args: &Args, store: &TrustStore) -> Result<(), CertError> {
-    let stats = store.cert_store_stats();
+fn report(args: &Args, ctx: &SslContext) -> Result<(), SslError> {
+    let stats = ctx.cert_store_stats();
     let paths = get_default_verify_paths();
-    let ders = store.get_ca_certs_der();
+    let ders = ctx.get_ca_certs_der();
     if args.json {
         let ca_certs: Vec<Value> = if args.binary {
             ders.iter()
                 .map(|d| base64::engine::general_purpose::STANDARD.encode(d).into())
                 .collect()
         } else {
-            store
-                .get_ca_certs_dicts()?
+            ctx.get_ca_certs()?
                 .iter()
                 .map(|info| info.to_json())
                 .collect()
@@ -154,11 +157,9 @@ fn report(args: &Args, store: &TrustStore) -> Result<(), CertError> {
         let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
         println!("{cn:<40}  {not_after:<24}  {hex}");
     }
-    if !store.embedded_roots().is_empty() {
-        println!(
-            "(+ {} embedded webpki-roots anchors)",
-            store.embedded_roots().len()
-        );
+    let embedded = ctx.trust_store().embedded_roots().len();
+    if embedded > 0 {
+        println!("(+ {embedded} embedded webpki-roots anchors)");
     }
     println!(
         "default verify paths: cafile={} capath={}",

@@ -32,11 +32,17 @@ pub struct Args {
 }
 
 /// The DER of the certificates to show: the first one, or all of them with `all`.
+/// DER input is detected by its leading SEQUENCE and holds one certificate (bytes after
+/// it are ignored, as OpenSSL does); anything else is read as PEM.
 fn load(data: &[u8], all: bool) -> Result<Vec<Vec<u8>>, CertError> {
-    let is_der = data.first() == Some(&0x30) && pyssl_cert::decode_cert_der(data).is_ok();
-    if is_der {
-        // A DER file holds one certificate; OpenSSL ignores anything after it.
-        return Ok(vec![data.to_vec()]);
+    if data.first() == Some(&0x30) {
+        let der = pyssl_cert::der_cert_slice(data)
+            .and_then(|d| pyssl_cert::decode_cert_der(d).map(|_| d));
+        match der {
+            Ok(d) => return Ok(vec![d.to_vec()]),
+            Err(e) if !pyssl_cert::looks_like_pem(data) => return Err(e),
+            Err(_) => {}
+        }
     }
     if all {
         let certs = pyssl_cert::pem::all_certificates(data)?;
@@ -48,9 +54,6 @@ fn load(data: &[u8], all: bool) -> Result<Vec<Vec<u8>>, CertError> {
             ));
         }
         Ok(certs)
-    } else if data.first() == Some(&0x30) && !data.windows(11).any(|w| w == b"-----BEGIN ") {
-        // Looks like DER but does not parse: report the DER error.
-        pyssl_cert::decode_cert_der(data).map(|_| Vec::new())
     } else {
         Ok(vec![pyssl_cert::pem::first_certificate(data)?])
     }

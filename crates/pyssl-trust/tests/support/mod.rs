@@ -41,7 +41,8 @@ impl Env {
     }
 }
 
-/// The CLI contract, done by CPython.
+/// The CLI contract, done by CPython. With `--batch`, stdin holds a JSON list of argument
+/// lists and one JSON line is printed per list.
 pub const PY_TRUST: &str = r#"
 import argparse, base64, json, re, ssl, sys
 p = argparse.ArgumentParser()
@@ -49,30 +50,35 @@ p.add_argument('--cafile'); p.add_argument('--capath')
 p.add_argument('--cadata-file'); p.add_argument('--cadata-der')
 p.add_argument('--default', action='store_true'); p.add_argument('--binary', action='store_true')
 p.add_argument('--json', action='store_true')
-a = p.parse_args()
 def conv(v):
     if isinstance(v, (tuple, list)): return [conv(x) for x in v]
     if isinstance(v, bytes): return {"__bytes__": v.hex()}
     if isinstance(v, dict): return {k: conv(x) for k, x in v.items()}
     return v
-try:
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if a.cafile or a.capath or a.cadata_file:
-        cadata = open(a.cadata_file).read() if a.cadata_file else None
-        ctx.load_verify_locations(a.cafile, a.capath, cadata)
-    if a.cadata_der:
-        ctx.load_verify_locations(cadata=open(a.cadata_der, 'rb').read())
-    if a.default:
-        ctx.load_default_certs()
-    certs = ctx.get_ca_certs(binary_form=a.binary)
-    out = {"stats": ctx.cert_store_stats(),
-           "ca_certs": [base64.b64encode(c).decode() for c in certs] if a.binary else conv(certs),
-           "default_verify_paths": dict(ssl.get_default_verify_paths()._asdict())}
-except Exception as e:
-    out = {"error": {"type": type(e).__name__, "library": getattr(e, 'library', None),
-                     "reason": getattr(e, 'reason', None),
-                     "message": re.sub(r' \(_ssl\.c:\d+\)$', '', str(e))}}
-print(json.dumps(out))
+def run(argv):
+    a = p.parse_args(argv)
+    try:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        if a.cafile or a.capath or a.cadata_file:
+            cadata = open(a.cadata_file).read() if a.cadata_file else None
+            ctx.load_verify_locations(a.cafile, a.capath, cadata)
+        if a.cadata_der:
+            ctx.load_verify_locations(cadata=open(a.cadata_der, 'rb').read())
+        if a.default:
+            ctx.load_default_certs()
+        certs = ctx.get_ca_certs(binary_form=a.binary)
+        return {"stats": ctx.cert_store_stats(),
+                "ca_certs": [base64.b64encode(c).decode() for c in certs] if a.binary else conv(certs),
+                "default_verify_paths": dict(ssl.get_default_verify_paths()._asdict())}
+    except Exception as e:
+        return {"error": {"type": type(e).__name__, "library": getattr(e, 'library', None),
+                          "reason": getattr(e, 'reason', None),
+                          "message": re.sub(r' \(_ssl\.c:\d+\)$', '', str(e))}}
+if sys.argv[1:2] == ['--batch']:
+    for argv in json.load(sys.stdin):
+        print(json.dumps(run(argv)))
+else:
+    print(json.dumps(run(sys.argv[1:])))
 "#;
 
 /// Runs a program and parses its single JSON line.
@@ -93,6 +99,35 @@ pub fn python_trust(args: &[&str], env: &Env) -> serde_json::Value {
     cmd.arg("-c").arg(PY_TRUST).args(args);
     env.apply(&mut cmd);
     run_json(cmd)
+}
+
+/// CPython's answers for many argument lists, from one python3 process.
+pub fn python_trust_batch(cases: &[Vec<String>], env: &Env) -> Vec<serde_json::Value> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut cmd = Command::new(python3());
+    cmd.arg("-c")
+        .arg(PY_TRUST)
+        .arg("--batch")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    env.apply(&mut cmd);
+    let mut child = cmd.spawn().expect("python3 must be installed");
+    let input = serde_json::to_vec(cases).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let values: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(values.len(), cases.len());
+    values
 }
 
 /// Runs `openssl ARGS` in `dir`, panicking on failure.
@@ -390,7 +425,7 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A scratch directory removed when dropped.
+/// A scratch directory removed when dropped (unless the test is failing).
 pub struct Scratch(pub PathBuf);
 
 impl Scratch {
@@ -413,6 +448,9 @@ impl Scratch {
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // Kept after a failure, for inspection.
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }

@@ -72,20 +72,75 @@ impl Default for CipherList {
 /// Parses an OpenSSL cipher string like `SSLContext.set_ciphers`.
 ///
 /// Errors with CPython's `SSLError("No cipher can be selected.")` when the string is
-/// malformed or selects no TLS ≤ 1.2 cipher at all (OpenSSL's rule). Never panics.
+/// malformed or selects no TLS ≤ 1.2 cipher at all (OpenSSL's rule), and with
+/// `ValueError("embedded null character")` for a NUL. Never panics.
 pub fn parse_cipher_list(s: &str) -> Result<CipherList> {
-    let selection = parser::select(s).map_err(|_| no_cipher_error())?;
-    let mut suites: Vec<SupportedCipherSuite> = suites::TLS13.iter().map(|i| i.suite).collect();
-    for &i in &selection.active {
-        let name = table::OPENSSL_CIPHERS[i].name;
-        if let Some(info) = suites::TLS12.iter().find(|x| x.openssl == name) {
-            suites.push(info.suite);
-        }
+    let outcome = set_ciphers_outcome(s);
+    match outcome.error {
+        Some(e) => Err(e),
+        None => Ok(outcome.list.expect("a successful parse has a list")),
     }
-    Ok(CipherList {
-        suites,
-        security_level: selection.security_level,
-    })
+}
+
+/// Everything `SSLContext.set_ciphers(s)` does to a context, including OpenSSL's side
+/// effects on failure, which CPython exposes: see [`set_ciphers_outcome`].
+#[derive(Debug, Clone)]
+pub struct SetCiphersOutcome {
+    /// The context's cipher list afterwards; `None` leaves it unchanged. After a string that
+    /// parsed but selected no TLS ≤ 1.2 cipher, OpenSSL has already installed the
+    /// TLS 1.3-only list when it reports the error, so this is `Some` then too.
+    pub list: Option<CipherList>,
+    /// The security level an `@SECLEVEL=n` set (applied even when the call fails).
+    pub security_level: Option<u8>,
+    /// The error `set_ciphers` raises, if any.
+    pub error: Option<SslError>,
+}
+
+/// Runs a cipher string with all of OpenSSL's effects on the context (for an engine that
+/// wants CPython's exact state after a failed `set_ciphers`):
+///
+/// ```
+/// let o = pyssl::ciphers::set_ciphers_outcome("@SECLEVEL=1:NOSUCHCIPHER");
+/// assert!(o.error.is_some());
+/// assert_eq!(o.security_level, Some(1));
+/// assert_eq!(o.list.unwrap().suites().len(), 3); // TLS 1.3 only, as in CPython
+/// ```
+pub fn set_ciphers_outcome(s: &str) -> SetCiphersOutcome {
+    if s.contains('\0') {
+        return SetCiphersOutcome {
+            list: None,
+            security_level: None,
+            error: Some(SslError::value("embedded null character")),
+        };
+    }
+    let tls13 = || -> Vec<SupportedCipherSuite> { suites::TLS13.iter().map(|i| i.suite).collect() };
+    match parser::select(s) {
+        Ok(selection) => {
+            let mut suites = tls13();
+            for &i in &selection.active {
+                let name = table::OPENSSL_CIPHERS[i].name;
+                if let Some(info) = suites::TLS12.iter().find(|x| x.openssl == name) {
+                    suites.push(info.suite);
+                }
+            }
+            SetCiphersOutcome {
+                list: Some(CipherList {
+                    suites,
+                    security_level: selection.security_level,
+                }),
+                security_level: selection.security_level,
+                error: None,
+            }
+        }
+        Err((failure, security_level)) => SetCiphersOutcome {
+            list: (failure == parser::ParseFailure::NoCipherMatch).then(|| CipherList {
+                suites: tls13(),
+                security_level,
+            }),
+            security_level,
+            error: Some(no_cipher_error()),
+        },
+    }
 }
 
 fn no_cipher_error() -> SslError {
@@ -271,6 +326,13 @@ mod tests {
         let e = parse_cipher_list("").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Ssl);
         assert_eq!(e.to_string(), "No cipher can be selected.");
+    }
+
+    #[test]
+    fn nul_is_a_value_error() {
+        let e = parse_cipher_list("ALL\0x").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Value);
+        assert_eq!(e.to_string(), "embedded null character");
     }
 
     #[test]

@@ -258,8 +258,10 @@ impl Engine {
     }
 }
 
-/// Runs a whole cipher string the way `SSL_CTX_set_cipher_list` does.
-pub(super) fn select(rule_str: &str) -> Result<Selection, ParseFailure> {
+/// Runs a whole cipher string the way `SSL_CTX_set_cipher_list` does. A failure carries
+/// the security level an `@SECLEVEL=n` before the failure point set: OpenSSL applies it
+/// to the context even though the call fails.
+pub(super) fn select(rule_str: &str) -> Result<Selection, (ParseFailure, Option<u8>)> {
     let mut rules = rule_str;
     for (prefix, replacement) in [
         ("SUITEB128ONLY", "ECDHE-ECDSA-AES128-GCM-SHA256"),
@@ -285,7 +287,7 @@ pub(super) fn select(rule_str: &str) -> Result<Selection, ParseFailure> {
         ok = engine.process(rules.as_bytes());
     }
     if !ok {
-        return Err(ParseFailure::InvalidCommand);
+        return Err((ParseFailure::InvalidCommand, engine.security_level));
     }
     let active: Vec<usize> = engine
         .list
@@ -294,7 +296,7 @@ pub(super) fn select(rule_str: &str) -> Result<Selection, ParseFailure> {
         .map(|&(i, _)| i)
         .collect();
     if active.is_empty() {
-        return Err(ParseFailure::NoCipherMatch);
+        return Err((ParseFailure::NoCipherMatch, engine.security_level));
     }
     Ok(Selection {
         active,
@@ -389,7 +391,11 @@ mod tests {
             "@FOO:ALL",
             "ALL:-",
         ] {
-            assert_eq!(select(bad), Err(ParseFailure::InvalidCommand), "{bad:?}");
+            assert_eq!(
+                select(bad).map_err(|e| e.0),
+                Err(ParseFailure::InvalidCommand),
+                "{bad:?}"
+            );
         }
         for empty in [
             "",
@@ -414,5 +420,13 @@ mod tests {
             select("DEFAULT").unwrap().active
         );
         assert_eq!(select("ALL").unwrap().security_level, None);
+        assert_eq!(
+            select("@SECLEVEL=1:FOO"),
+            Err((ParseFailure::NoCipherMatch, Some(1)))
+        );
+        assert_eq!(
+            select("@SECLEVEL=3:#"),
+            Err((ParseFailure::InvalidCommand, Some(3)))
+        );
     }
 }

@@ -155,7 +155,7 @@ pub(super) const ALIASES: &[Cipher] = &[
     Cipher::alias("EECDH", K_ECDHE, !A_NULL, 0, 0),
     Cipher::alias("ECDHE", K_ECDHE, !A_NULL, 0, 0),
     Cipher::alias("NULL", 0, 0, E_NULL, 0),
-    Cipher::alias("RSA", K_RSA, 0, 0, 0),
+    Cipher::alias("RSA", K_RSA, A_RSA, 0, 0),
     Cipher::alias("ADH", K_DHE, A_NULL, 0, 0),
     Cipher::alias("AECDH", K_ECDHE, A_NULL, 0, 0),
     Cipher::alias("PSK", K_ANY_PSK, 0, 0, 0),

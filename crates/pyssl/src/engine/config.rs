@@ -78,6 +78,15 @@ fn build_provider(s: &Settings) -> Arc<CryptoProvider> {
     let base = provider_base();
     let mut p = (*base).clone();
     p.cipher_suites = super::suites::enabled_suites(s);
+    // Offer only suites of the enabled versions (OpenSSL omits TLS 1.3 suites from a
+    // TLS 1.2-only ClientHello, and peers' shared_ciphers() reflect that).
+    if let Ok(versions) = versions(s) {
+        p.cipher_suites.retain(|suite| {
+            versions
+                .iter()
+                .any(|v| v.version == suite.version().version)
+        });
+    }
     Arc::new(p)
 }
 

@@ -123,19 +123,48 @@ fn openssl_alert(buf: &mut [u8], e: &SslError) {
 
 /// Validates and converts `server_hostname` as CPython does (A-labels for IDNs).
 pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
-    if name.is_empty() || name.starts_with('.') {
+    if name.is_empty() {
         return Err(SslError::value(
             "server_hostname cannot be an empty string or start with a leading dot.",
         ));
     }
+    let encode_error = |pos: usize, ch: char| {
+        SslError::from(pyssl_cert::CertError::other(
+            "UnicodeEncodeError",
+            format!(
+                "'idna' codec can't encode character '\\x{:02x}' in position {pos}: label empty",
+                ch as u32
+            ),
+        ))
+    };
+    // Python's idna codec rejects empty labels (a trailing dot is allowed).
+    let trimmed = name.strip_suffix('.').unwrap_or(name);
+    let mut pos = 0;
+    for label in trimmed.split('.') {
+        if label.is_empty() {
+            return Err(encode_error(pos, '.'));
+        }
+        pos += label.chars().count() + 1;
+    }
     if name.is_ascii() {
         return Ok(name.to_owned());
     }
-    idna::domain_to_ascii(name).map_err(|_| {
-        SslError::new(
-            ErrorKind::Value,
+    // Python's codec is IDNA 2003 (nameprep): ß → "ss", ς → σ, ZWJ/ZWNJ dropped — UTS 46
+    // transitional processing, which `idna` no longer does itself.
+    let mapped: String = name
+        .chars()
+        .filter(|c| !matches!(c, '\u{200c}' | '\u{200d}'))
+        .flat_map(|c| match c {
+            'ß' | 'ẞ' => vec!['s', 's'],
+            'ς' => vec!['σ'],
+            c => vec![c],
+        })
+        .collect();
+    idna::domain_to_ascii(&mapped).map_err(|_| {
+        SslError::from(pyssl_cert::CertError::other(
+            "UnicodeEncodeError",
             format!("'idna' codec can't encode server_hostname {name:?}"),
-        )
+        ))
     })
 }
 
@@ -421,7 +450,7 @@ impl Connection {
         if let Err(bad) = self.records.check(data) {
             let e = match bad {
                 BadHeader::WrongVersion { http: true }
-                    if self.server_side && self.records.first.is_empty() =>
+                    if self.server_side && self.records.is_fresh() =>
                 {
                     SslError::ssl(ErrorKind::Ssl, "SSL", "HTTP_REQUEST")
                 }
@@ -465,12 +494,21 @@ impl Connection {
                     let e = from_rustls(&e, Side::Server);
                     let mut buf = Vec::new();
                     let _ = alert.write_all(&mut buf);
+                    if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
+                        // rustls' Acceptor sends nothing for a malformed ClientHello;
+                        // OpenSSL sends a fatal unexpected_message alert.
+                        buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+                    }
                     openssl_alert(&mut buf, &e);
                     self.out.extend_from_slice(&buf);
                     Err(self.fail(e))
                 }
             },
-            State::Tls(c) => match c.process_new_packets() {
+            // The verifier checks the name exactly as given (rustls drops a trailing dot).
+            State::Tls(c) => match crate::verifier::PyVerifier::with_server_hostname(
+                self.server_hostname.as_deref(),
+                || c.process_new_packets(),
+            ) {
                 Ok(st) => {
                     self.plain_pending = st.plaintext_bytes_to_read();
                     if st.peer_has_closed() {

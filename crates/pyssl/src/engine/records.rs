@@ -8,8 +8,9 @@ pub(crate) struct RecordSplitter {
     header: [u8; 5],
     header_len: usize,
     body_left: usize,
-    /// The first bytes ever received (for HTTP detection).
-    pub(crate) first: Vec<u8>,
+    /// The first bytes ever received (for HTTP detection): `first[..first_len]`.
+    first: [u8; 8],
+    first_len: usize,
 }
 
 /// What is wrong with a record header.
@@ -72,10 +73,8 @@ impl RecordSplitter {
     }
 
     fn wrong_version(&self, hdr: &[u8], data: &[u8]) -> BadHeader {
-        let mut start = self.first.clone();
-        if start.len() < 8 {
-            start.extend_from_slice(&data[..data.len().min(8)]);
-        }
+        let mut start = self.first[..self.first_len].to_vec();
+        start.extend_from_slice(&data[..data.len().min(8)]);
         let _ = hdr;
         let http = [
             &b"GET "[..],
@@ -92,11 +91,17 @@ impl RecordSplitter {
         BadHeader::WrongVersion { http }
     }
 
+    /// Whether nothing has been received yet.
+    pub(crate) fn is_fresh(&self) -> bool {
+        self.first_len == 0
+    }
+
     /// Records that `data` was consumed.
     pub(crate) fn advance(&mut self, mut data: &[u8]) {
-        if self.first.len() < 8 {
-            let n = (8 - self.first.len()).min(data.len());
-            self.first.extend_from_slice(&data[..n]);
+        if self.first_len < 8 {
+            let n = (8 - self.first_len).min(data.len());
+            self.first[self.first_len..self.first_len + n].copy_from_slice(&data[..n]);
+            self.first_len += n;
         }
         while !data.is_empty() {
             if self.header_len == 5 && self.body_left == 0 {

@@ -56,8 +56,8 @@ pub(crate) fn client_verifier(
     ))
 }
 
-/// The chain the verifier accepts (leaf … anchor), recomputed; empty under `CERT_NONE`
-/// or when it does not verify.
+/// The chain the verifier accepts (leaf … anchor), recomputed; when it does not verify
+/// (possible under `CERT_NONE`), the chain OpenSSL's chain building got as far as.
 pub(crate) fn verified_chain(conn: &super::Connection) -> Vec<Vec<u8>> {
     if !conn.is_handshake_done() {
         return Vec::new();
@@ -65,10 +65,8 @@ pub(crate) fn verified_chain(conn: &super::Connection) -> Vec<Vec<u8>> {
     let Some(chain) = conn.peer_certificates() else {
         return Vec::new();
     };
+    // Under CERT_NONE too: OpenSSL still builds (and CPython returns) the chain.
     let s = conn.context().settings();
-    if s.verify_mode == CERT_NONE {
-        return Vec::new();
-    }
     let hostname = conn.server_hostname();
     let policy = policy(&s, conn.server_side(), hostname.is_some());
     crate::verifier::verified_chain(&policy, &s.store, chain, hostname)

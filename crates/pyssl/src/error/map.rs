@@ -33,7 +33,7 @@ pub(crate) fn alert_reason(alert: AlertDescription) -> String {
         90 => "TLSV1_ALERT_USER_CANCELLED",
         100 => "TLSV1_ALERT_NO_RENEGOTIATION",
         109 => "TLSV13_ALERT_MISSING_EXTENSION",
-        110 => "TLSV1_ALERT_UNSUPPORTED_EXTENSION",
+        110 => "TLSV1_UNSUPPORTED_EXTENSION",
         111 => "TLSV1_CERTIFICATE_UNOBTAINABLE",
         112 => "TLSV1_UNRECOGNIZED_NAME",
         113 => "TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE",
@@ -60,7 +60,15 @@ pub(crate) enum Side {
 /// Maps a rustls error as OpenSSL would report it to CPython.
 pub(crate) fn from_rustls(err: &Error, side: Side) -> SslError {
     match err {
-        Error::AlertReceived(alert) => ssl(&alert_reason(*alert)),
+        Error::AlertReceived(alert) => match u8::from(*alert) {
+            // OpenSSL has reason codes for these, but CPython 3.13's table lacks their
+            // names, so CPython shows only the library and OpenSSL's text.
+            115 => SslError::new(ErrorKind::Ssl, "tlsv1 alert unknown psk identity")
+                .with_library("SSL"),
+            120 => SslError::new(ErrorKind::Ssl, "tlsv1 alert no application protocol")
+                .with_library("SSL"),
+            _ => ssl(&alert_reason(*alert)),
+        },
         Error::InvalidCertificate(ce) => {
             crate::engine::verify::failure_to_error(err).unwrap_or_else(|| cert_error(ce))
         }

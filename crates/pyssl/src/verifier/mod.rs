@@ -19,7 +19,31 @@
 //! sends `certificate_unknown`. So the verifier returns the standard variant and records the
 //! full [`VerifyFailure`] in a per-thread slot (rustls calls the verifier synchronously from
 //! `process_new_packets` on the calling thread); [`VerifyFailure::from_rustls`] recovers it
-//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`).
+//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`, which is how
+//! codes without an OpenSSL-specific alert travel: rustls then sends `certificate_unknown`,
+//! as OpenSSL does for them).
+//!
+//! ## OpenSSL's rules reproduced
+//! Codes and messages are OpenSSL 3.0's, in the order of its `verify_chain()`: chain
+//! building (18 self-signed leaf, 19 self-signed certificate in the chain, 2 issuer of a
+//! store certificate missing, 20), CA-ness and purpose (79, 26), the
+//! `VERIFY_X509_STRICT` checks (78, 80–93), host/IP (62/64 with CPython's messages),
+//! revocation (3, 23, 12, 8), then validity times from the anchor down (9, 10). Trust:
+//! self-signed store certificates only, any store certificate with
+//! `VERIFY_X509_PARTIAL_CHAIN`; other store certificates serve as intermediates. A trusted
+//! leaf is a complete chain. The `tests/tests/verify_matrix.rs` matrix checks all of this
+//! against python3 handshakes.
+//!
+//! ## Known differences (rustls-webpki limits)
+//! - A CA certificate (`cA=TRUE`) used as the leaf and chained to a trusted root is
+//!   refused with 79; OpenSSL accepts it (a trusted self-signed CA leaf is accepted).
+//! - X.509 v1 certificates other than trust anchors cannot be parsed by webpki: the
+//!   handshake fails with a `bad_certificate` error instead of a verify code.
+//! - A bad signature is reported (7) as soon as path building meets it, where OpenSSL
+//!   would report earlier-ordered problems (hostname, revocation) first.
+//! - CRLs are matched to certificates by issuer name (no indirect CRLs, no delta CRLs); the
+//!   trust anchor's own entry (checked with `VERIFY_CRL_CHECK_CHAIN`, as OpenSSL does) is
+//!   looked up in the CRLs named after its issuer without a second signature check.
 
 mod codes;
 pub(crate) mod hostname;
@@ -234,9 +258,7 @@ impl PyVerifier {
         };
         match path::verify(&self.index, &req) {
             Ok(verified) => {
-                for der in &verified.store_used {
-                    self.store.mark_used(der);
-                }
+                mark_used(&self.store, &verified.store_used);
                 Ok(())
             }
             Err(Rejection::Verify(f)) => Err(reject(f)),
@@ -244,6 +266,19 @@ impl PyVerifier {
                 CertificateError::BadEncoding,
             )),
         }
+    }
+}
+
+/// Reports the store certificates a verified path used, as OpenSSL's lookups during chain
+/// building load them (hashed-directory certificates become visible to `get_ca_certs`):
+/// one lookup per issuer, in path order, then the anchor's own issuer lookup, which
+/// re-sorts OpenSSL's object list once more.
+fn mark_used(store: &pyssl_trust::TrustStore, used: &[CertificateDer<'static>]) {
+    for der in used {
+        store.mark_used(der);
+    }
+    if let Some(last) = used.last() {
+        store.mark_used(last);
     }
 }
 
@@ -375,10 +410,13 @@ impl ClientCertVerifier for PyVerifier {
     }
 }
 
-/// Recomputes the verified chain (leaf first … anchor last) for `get_verified_chain()`;
-/// empty when the chain does not verify under `policy` (the name is checked only when
-/// `policy.check_hostname` and `server_name` is given).
-#[allow(dead_code)] // used by the engine's get_verified_chain()
+/// Recomputes the verified chain (leaf first … anchor last) for `get_verified_chain()`
+/// (the name is checked only when `policy.check_hostname` and `server_name` is given).
+///
+/// When the chain does not verify — which a handshake only survives under `CERT_NONE` —
+/// this is the chain OpenSSL's chain building got as far as, which is what CPython
+/// returns then: issuers by name, trust store first, up to a self-signed certificate
+/// (or the first trusted one with `VERIFY_X509_PARTIAL_CHAIN`).
 pub(crate) fn verified_chain(
     policy: &VerifyPolicy,
     store: &pyssl_trust::TrustStore,
@@ -404,7 +442,7 @@ pub(crate) fn verified_chain(
     };
     match path::verify(&index, &req) {
         Ok(v) => v.chain,
-        Err(_) => Vec::new(),
+        Err(_) => path::built_chain(&index, end_entity, intermediates),
     }
 }
 
@@ -484,9 +522,7 @@ pub fn verify_chain(
     };
     match path::verify(&index, &req) {
         Ok(v) => {
-            for der in &v.store_used {
-                store.mark_used(der);
-            }
+            mark_used(store, &v.store_used);
             Ok(v.chain)
         }
         Err(Rejection::Verify(f)) => Err(f),
@@ -494,5 +530,121 @@ pub fn verify_chain(
             codes::CERT_SIGNATURE_FAILURE,
             "unable to decode certificate",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustls::AlertDescription as A;
+
+    #[test]
+    fn alerts_follow_openssl_x509err2alert() {
+        let alert = |code| A::from(VerifyFailure::from_code(code).certificate_error());
+        assert_eq!(
+            alert(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY),
+            A::UnknownCA
+        );
+        assert_eq!(alert(codes::DEPTH_ZERO_SELF_SIGNED_CERT), A::UnknownCA);
+        assert_eq!(alert(codes::UNABLE_TO_GET_CRL), A::UnknownCA);
+        assert_eq!(alert(codes::CERT_HAS_EXPIRED), A::CertificateExpired);
+        assert_eq!(alert(codes::CERT_NOT_YET_VALID), A::BadCertificate);
+        assert_eq!(alert(codes::CERT_REVOKED), A::CertificateRevoked);
+        assert_eq!(alert(codes::INVALID_PURPOSE), A::UnsupportedCertificate);
+        assert_eq!(alert(codes::HOSTNAME_MISMATCH), A::BadCertificate);
+        assert_eq!(alert(codes::IP_ADDRESS_MISMATCH), A::BadCertificate);
+        assert_eq!(
+            alert(codes::MISSING_AUTHORITY_KEY_IDENTIFIER),
+            A::CertificateUnknown
+        );
+    }
+
+    #[test]
+    fn recorded_failure_is_recovered_once() {
+        let f = VerifyFailure::new(
+            codes::HOSTNAME_MISMATCH,
+            "Hostname mismatch, certificate is not valid for 'x'.",
+        );
+        let err = reject(f.clone());
+        assert_eq!(VerifyFailure::from_rustls(&err), Some(f));
+        // Taken: a second look falls back to the plain mapping of the variant.
+        assert_eq!(
+            VerifyFailure::from_rustls(&err).map(|f| f.code),
+            Some(codes::HOSTNAME_MISMATCH)
+        );
+        // A different error does not pick up a stale record.
+        let _ = reject(VerifyFailure::from_code(codes::CERT_REVOKED));
+        let other = rustls::Error::InvalidCertificate(CertificateError::Expired);
+        assert_eq!(
+            VerifyFailure::from_rustls(&other),
+            Some(VerifyFailure::from_code(codes::CERT_HAS_EXPIRED))
+        );
+        // Other(VerifyFailure) is unpacked; non-certificate errors are not failures.
+        let strict = reject(VerifyFailure::from_code(codes::CA_BCONS_NOT_CRITICAL));
+        clear_failure();
+        assert_eq!(
+            VerifyFailure::from_rustls(&strict).map(|f| f.code),
+            Some(codes::CA_BCONS_NOT_CRITICAL)
+        );
+        assert_eq!(
+            VerifyFailure::from_rustls(&rustls::Error::DecryptError),
+            None
+        );
+    }
+
+    #[test]
+    fn to_ssl_error_is_cpythons_exception() {
+        let e = VerifyFailure::from_code(codes::SELF_SIGNED_CERT_IN_CHAIN).to_ssl_error();
+        assert_eq!(e.python_class(), "SSLCertVerificationError");
+        assert_eq!(e.verify_code(), Some(19));
+        assert_eq!(
+            e.verify_message(),
+            Some("self-signed certificate in certificate chain")
+        );
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    /// Garbage, truncated and bit-flipped certificates give a failure, never a panic.
+    #[test]
+    fn bad_certificates_never_panic() {
+        let ca = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        let good = ca.cert.der().to_vec();
+        let mut store = pyssl_trust::TrustStore::new();
+        store.add_der(CertificateDer::from(good.clone()));
+        let mut inputs: Vec<Vec<u8>> = vec![vec![], vec![0x30], vec![0x30, 0x82, 0xff, 0xff]];
+        inputs.extend((0..good.len()).step_by(37).map(|n| good[..n].to_vec()));
+        let mut x: u32 = 0x9e37_79b9;
+        for _ in 0..200 {
+            let mut v = good.clone();
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            let i = x as usize % v.len();
+            v[i] ^= 1 << (x % 8);
+            inputs.push(v);
+        }
+        let opts = VerifyOptions {
+            hostname: Some("localhost".into()),
+            verify_flags: crate::VERIFY_CRL_CHECK_CHAIN | crate::VERIFY_X509_STRICT,
+            ..VerifyOptions::default()
+        };
+        for input in inputs {
+            let der = CertificateDer::from(input);
+            let chain = [der.clone(), der.clone()];
+            let _ = verify_chain(&store, &chain, &opts);
+            let policy = VerifyPolicy {
+                verify_mode: VerifyMode::CertNone,
+                check_hostname: false,
+                hostname_checks_common_name: true,
+                verify_flags: VerifyFlags::default(),
+                purpose: Purpose::ServerAuth,
+            };
+            let _ = verified_chain(&policy, &store, &chain, None);
+            let _ = match_hostname(der.as_ref(), "localhost", true);
+        }
     }
 }

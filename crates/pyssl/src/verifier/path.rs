@@ -40,6 +40,8 @@ impl From<VerifyFailure> for Rejection {
 pub(crate) struct CertFacts {
     pub(crate) subject: Vec<u8>,
     pub(crate) issuer: Vec<u8>,
+    /// The serial number's DER value bytes.
+    serial: Vec<u8>,
     not_before: i64,
     not_after: i64,
     /// OpenSSL's EXFLAG_SS: issuer == subject and the AKID (if any) names its own key.
@@ -80,6 +82,7 @@ impl CertFacts {
             issuer_empty: cert.issuer().iter_attributes().next().is_none(),
             subject,
             issuer,
+            serial: cert.raw_serial().to_vec(),
             not_before: cert.validity().not_before.timestamp(),
             not_after: cert.validity().not_after.timestamp(),
             self_signed: false,
@@ -252,12 +255,17 @@ pub(crate) struct StoreIndex {
     crls: Vec<CertRevocationList<'static>>,
     /// Raw issuer names of `crls`.
     crl_issuers: Vec<Vec<u8>>,
+    /// Built with `VERIFY_X509_PARTIAL_CHAIN`.
+    partial_chain: bool,
 }
 
 impl StoreIndex {
     /// Indexes `store`; with `partial_chain` every certificate is an anchor.
     pub(crate) fn new(store: &pyssl_trust::TrustStore, partial_chain: bool) -> StoreIndex {
-        let mut idx = StoreIndex::default();
+        let mut idx = StoreIndex {
+            partial_chain,
+            ..StoreIndex::default()
+        };
         for der in store.certificates() {
             let Some(facts) = CertFacts::parse(&der) else {
                 continue;
@@ -496,16 +504,40 @@ fn check_revocation(
     if idx.crls.is_empty() {
         return Err(fail(codes::UNABLE_TO_GET_CRL));
     }
-    if path.len() < 2 {
-        // A trusted leaf: OpenSSL needs a CRL from its issuer (itself).
-        let leaf = &path[0].1;
-        let has = idx.crl_issuers.iter().any(|c| c == &leaf.subject);
-        return if has {
-            Ok(())
-        } else {
-            Err(fail(codes::UNABLE_TO_GET_CRL))
-        };
+    if path.len() >= 2 {
+        check_revocation_webpki(idx, req, depth, time_used)?;
     }
+    // OpenSSL checks every certificate of the chain with VERIFY_CRL_CHECK_CHAIN, the trust
+    // anchor included (webpki skips it), and the only one of a one-certificate chain.
+    if path.len() == 1 || depth == RevocationCheckDepth::Chain {
+        let (_, anchor) = &path[path.len() - 1];
+        let crls: Vec<&CertRevocationList<'_>> = idx
+            .crls
+            .iter()
+            .zip(&idx.crl_issuers)
+            .filter(|(_, issuer)| *issuer == &anchor.issuer)
+            .map(|(crl, _)| crl)
+            .collect();
+        if crls.is_empty() {
+            return Err(fail(codes::UNABLE_TO_GET_CRL));
+        }
+        if crls
+            .iter()
+            .any(|crl| matches!(crl.find_serial(&anchor.serial), Ok(Some(_))))
+        {
+            return Err(fail(codes::CERT_REVOKED));
+        }
+    }
+    Ok(())
+}
+
+/// webpki's revocation check of the path below the trust anchor.
+fn check_revocation_webpki(
+    idx: &StoreIndex,
+    req: &Request<'_>,
+    depth: RevocationCheckDepth,
+    time_used: Option<u64>,
+) -> Result<(), Rejection> {
     let crl_refs: Vec<&CertRevocationList<'_>> = idx.crls.iter().collect();
     let Ok(builder) = RevocationOptionsBuilder::new(&crl_refs) else {
         return Err(fail(codes::UNABLE_TO_GET_CRL));
@@ -652,6 +684,53 @@ fn classify_unknown_issuer(
         }
     }
     fail(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY)
+}
+
+/// The chain OpenSSL's `build_chain` assembles regardless of verification errors: the
+/// leaf, then issuers found by name (trust store first, then the presented certificates)
+/// until a self-signed certificate, a missing issuer, or — with `VERIFY_X509_PARTIAL_CHAIN`
+/// — the first trusted certificate.
+pub(crate) fn built_chain(
+    idx: &StoreIndex,
+    end_entity: &CertificateDer<'_>,
+    presented: &[CertificateDer<'_>],
+) -> Vec<CertificateDer<'static>> {
+    let mut out = vec![CertificateDer::from(end_entity.as_ref().to_vec())];
+    let Some(mut cur) = CertFacts::parse(end_entity) else {
+        return out;
+    };
+    if idx.anchor_index_of_der(end_entity).is_some() {
+        return out;
+    }
+    let presented: Vec<(&CertificateDer<'_>, CertFacts)> = presented
+        .iter()
+        .filter_map(|d| CertFacts::parse(d).map(|f| (d, f)))
+        .collect();
+    for _ in 0..16 {
+        if cur.self_signed {
+            break;
+        }
+        if let Some(i) = idx.certs.iter().position(|c| c.facts.subject == cur.issuer) {
+            let sc = &idx.certs[i];
+            out.push(sc.der.clone());
+            if idx.partial_chain && idx.anchor_cert.contains(&i) {
+                break;
+            }
+            cur = sc.facts.clone();
+            continue;
+        }
+        match presented
+            .iter()
+            .find(|(d, f)| f.subject == cur.issuer && !out.iter().any(|o| o.as_ref() == d.as_ref()))
+        {
+            Some((d, f)) => {
+                out.push(CertificateDer::from(d.as_ref().to_vec()));
+                cur = f.clone();
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 /// Whether following issuer names from `leaf` reaches a trust anchor.

@@ -25,13 +25,16 @@ struct Pair {
 }
 
 /// Client and server contexts for one spec.
-struct Contexts {
-    client: SslContext,
-    server: SslContext,
+pub struct Contexts {
+    /// `PROTOCOL_TLS_CLIENT`, trusting the fixtures' CA.
+    pub client: SslContext,
+    /// `PROTOCOL_TLS_SERVER` with the spec's key.
+    pub server: SslContext,
 }
 
 impl Contexts {
-    fn new(fx: &Fixtures, spec: &Spec) -> Result<Contexts, String> {
+    /// Builds both contexts as a Python program would.
+    pub fn new(fx: &Fixtures, spec: &Spec) -> Result<Contexts, String> {
         let version = match spec.version {
             Version::Tls13 => TlsVersion::TlsV1_3,
             Version::Tls12 => TlsVersion::TlsV1_2,
@@ -53,6 +56,15 @@ impl Contexts {
             server.set_options(server.options() | OP_NO_TICKET);
         }
         Ok(Contexts { client, server })
+    }
+
+    /// A handshake without a session, which must not have resumed.
+    fn full_handshake(&self) -> Result<Pair, String> {
+        let pair = self.handshake(None)?;
+        if pair.client.obj.session_reused() {
+            return Err("pyssl resumed a session nobody offered: not a full handshake".into());
+        }
+        Ok(pair)
     }
 
     /// One handshake through four `MemoryBio`s; then, if the server sent more (TLS 1.3
@@ -186,7 +198,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
             }))
         }
         Kind::Bulk => {
-            let mut pair = ctxs.handshake(None)?;
+            let mut pair = ctxs.full_handshake()?;
             let got = pair.client.obj.cipher().map(|c| c.0);
             if let Err(e) = check_suite(got, case.spec.suite.map(|s| s.name())) {
                 return Err(format!(
@@ -204,7 +216,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
         }
         Kind::Heap => Ok(Box::new(move |n| {
             heap_per_pair(n, || {
-                ctxs.handshake(None)
+                ctxs.full_handshake()
                     .map(|p| Box::new(p) as Box<dyn std::any::Any>)
             })
         })),

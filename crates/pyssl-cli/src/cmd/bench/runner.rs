@@ -77,7 +77,13 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
         .collect();
 
     let batch = match case.kind {
-        Kind::Heap => plan.heap_pairs,
+        Kind::Heap => {
+            // Fill the servers' session caches (256 entries, 2 tickets per TLS 1.3
+            // handshake) so the rounds see steady state, not cache growth.
+            progress.show(index, case.name, "warming up");
+            warm_up(&mut sides, 200);
+            plan.heap_pairs
+        }
         Kind::TcpBulk => {
             warm_up(&mut sides, 1);
             plan.iters

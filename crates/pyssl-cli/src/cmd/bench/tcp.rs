@@ -4,8 +4,10 @@
 
 use super::cases::{Work, CHUNK};
 use super::fixtures::{Fixtures, HOST};
+use super::pyside::Contexts;
 use super::raw::Raw;
 use super::spec::Spec;
+use pyssl::SocketOptions;
 use rustls::{ClientConnection, ServerConnection, StreamOwned};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -135,10 +137,91 @@ pub fn raw_bulk(fx: &Fixtures, spec: &Spec) -> Result<Work, String> {
     }))
 }
 
-/// The pyssl side of the TCP cases: `SslSocket` is not on main yet.
-pub fn pyssl_work(_bulk: bool, _fx: &Fixtures, _spec: &Spec) -> Result<Work, String> {
-    let _ = HOST;
-    Err("SslSocket not available yet".into())
+/// pyssl: `SslSocket`s from `SslContext::wrap_socket` (handshake on connect, a socket
+/// timeout as `settimeout(20)` in Python), the same work as the raw functions above.
+pub fn pyssl_work(bulk: bool, fx: &Fixtures, spec: &Spec) -> Result<Work, String> {
+    let ctxs = Arc::new(Contexts::new(fx, spec)?);
+    let (listener, addr) = listen()?;
+    let client_opts = SocketOptions {
+        server_hostname: Some(HOST.to_string()),
+        timeout: Some(IO_TIMEOUT),
+        ..SocketOptions::default()
+    };
+    let server_opts = SocketOptions {
+        server_side: true,
+        timeout: Some(IO_TIMEOUT),
+        ..SocketOptions::default()
+    };
+    if !bulk {
+        return Ok(Box::new(move |n| {
+            let (srv, l, so) = (ctxs.clone(), &listener, server_opts.clone());
+            both(
+                move || {
+                    for _ in 0..n {
+                        let s = srv
+                            .server
+                            .wrap_socket(accept(l)?, so.clone())
+                            .map_err(perr)?;
+                        drop(s);
+                    }
+                    Ok(())
+                },
+                || {
+                    for _ in 0..n {
+                        let c = ctxs
+                            .client
+                            .wrap_socket(connect(addr)?, client_opts.clone())
+                            .map_err(perr)?;
+                        if c.session_reused() {
+                            return Err(
+                                "pyssl resumed a session nobody offered: not a full handshake"
+                                    .into(),
+                            );
+                        }
+                        drop(c);
+                    }
+                    Ok(())
+                },
+            )?;
+            Ok(n as f64)
+        }));
+    }
+    Ok(Box::new(move |n| {
+        let (srv, l, so) = (ctxs.clone(), &listener, server_opts.clone());
+        let total = n as usize * CHUNK;
+        both(
+            move || {
+                let mut s = srv.server.wrap_socket(accept(l)?, so).map_err(perr)?;
+                let mut buf = vec![0u8; CHUNK];
+                let mut got = 0;
+                while got < total {
+                    match s.recv_into(&mut buf).map_err(perr)? {
+                        0 => return Err("pyssl: early EOF".into()),
+                        k => got += k,
+                    }
+                }
+                s.close_notify().map_err(perr)
+            },
+            || {
+                let mut c = ctxs
+                    .client
+                    .wrap_socket(connect(addr)?, client_opts.clone())
+                    .map_err(perr)?;
+                let chunk = vec![0x5a_u8; CHUNK];
+                for _ in 0..n {
+                    c.sendall(&chunk).map_err(perr)?;
+                }
+                // Wait for the server's close_notify so the data was all consumed.
+                while !c.recv(64).map_err(perr)?.is_empty() {}
+                Ok(())
+            },
+        )?;
+        Ok(total as f64 / MIB)
+    }))
+}
+
+fn perr(e: pyssl::SslError) -> String {
+    format!("pyssl: {e}")
 }
 
 fn err(e: impl std::fmt::Display) -> String {

@@ -137,7 +137,9 @@ mod verifier;
 
 mod bio;
 mod context;
+mod context_ext;
 pub mod engine;
+pub mod keylog;
 mod keys;
 mod object;
 mod session;

@@ -421,6 +421,22 @@ fn make_pki() -> Pki {
         "ca_expired_crl.pem",
         &format!("{}{}", root.pem(), crl_until(&inter_i, &[], 2021)),
     );
+    let self_revoked_root = w(
+        "ca_self_revoked_root.pem",
+        &format!(
+            "{}{}{}",
+            root.pem(),
+            crl(&root_i, &[&[1]]),
+            crl(&inter_i, &[])
+        ),
+    );
+    rules.push(rule(
+        "C CRL_CHECK_CHAIN, root revoked by its own CRL",
+        chain(&ecdsa_good.chain),
+        Some(&self_revoked_root),
+        CRL_CHAIN,
+        "localhost",
+    ));
     rules.push(rule(
         "C CRL_CHECK_LEAF, expired CRL",
         chain(&ecdsa_good.chain),

@@ -41,7 +41,9 @@
 //!   handshake fails with a `bad_certificate` error instead of a verify code.
 //! - A bad signature is reported (7) as soon as path building meets it, where OpenSSL
 //!   would report earlier-ordered problems (hostname, revocation) first.
-//! - With `VERIFY_CRL_CHECK_CHAIN` the trust anchor itself is not checked against CRLs.
+//! - CRLs are matched to certificates by issuer name (no indirect CRLs, no delta CRLs); the
+//!   trust anchor's own entry (checked with `VERIFY_CRL_CHECK_CHAIN`, as OpenSSL does) is
+//!   looked up in the CRLs named after its issuer without a second signature check.
 
 mod codes;
 pub(crate) mod hostname;

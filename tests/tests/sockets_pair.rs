@@ -539,6 +539,7 @@ fn bufreader_and_bufwriter_work_over_the_socket() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn any_read_write_stream_works_blocking_and_refuses_timeouts() {
     use pyssl::socket::Blocking;

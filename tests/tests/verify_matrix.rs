@@ -174,9 +174,13 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn crl(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]]) -> String {
+    crl_until(issuer, revoked, 2079)
+}
+
+fn crl_until(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]], next_update_year: i32) -> String {
     CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2024, 1, 1),
-        next_update: rcgen::date_time_ymd(2079, 1, 1),
+        this_update: rcgen::date_time_ymd(2020, 1, 1),
+        next_update: rcgen::date_time_ymd(next_update_year, 1, 1),
         crl_number: SerialNumber::from_slice(&[1]),
         issuing_distribution_point: None,
         revoked_certs: revoked
@@ -411,6 +415,33 @@ fn make_pki() -> Pki {
         (revoked_leaf.chain.clone(), revoked_leaf.key.clone()),
         Some(&ca_crls),
         CRL_CHAIN,
+        "localhost",
+    ));
+    let expired_crl = w(
+        "ca_expired_crl.pem",
+        &format!("{}{}", root.pem(), crl_until(&inter_i, &[], 2021)),
+    );
+    let self_revoked_root = w(
+        "ca_self_revoked_root.pem",
+        &format!(
+            "{}{}{}",
+            root.pem(),
+            crl(&root_i, &[&[1]]),
+            crl(&inter_i, &[])
+        ),
+    );
+    rules.push(rule(
+        "C CRL_CHECK_CHAIN, root revoked by its own CRL",
+        chain(&ecdsa_good.chain),
+        Some(&self_revoked_root),
+        CRL_CHAIN,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C CRL_CHECK_LEAF, expired CRL",
+        chain(&ecdsa_good.chain),
+        Some(&expired_crl),
+        CRL_LEAF,
         "localhost",
     ));
 
@@ -659,6 +690,18 @@ fn make_pki() -> Pki {
         ("ipv6", &["ip:::1"], "x", &["::1", "::2", "127.0.0.1"]),
         ("dns_ip_text", &["127.0.0.1"], "x", &["127.0.0.1"]),
         ("trailing", &["localhost"], "x", &["localhost."]),
+        (
+            "idn",
+            &["xn--bcher-kva.example", "strasse.example"],
+            "x",
+            &[
+                "bücher.example",
+                "BÜCHER.example",
+                "straße.example",
+                "STRAẞE.example",
+                "bucher.example",
+            ],
+        ),
     ];
     for (tag, sans, cn, hosts) in names {
         let mut p = CertificateParams::default();
@@ -674,8 +717,10 @@ fn make_pki() -> Pki {
         let f = special(&format!("name_{tag}"), p.self_signed(&key).unwrap().pem());
         for host in *hosts {
             for cn_check in [true, false] {
+                // Non-ASCII names go through the engine only (rustls' ServerName wants A-labels).
+                let group = if host.is_ascii() { "N" } else { "I" };
                 rules.push(client_rule(
-                    &format!("N {tag} sans={sans:?} cn={cn} host={host} hostname_checks_common_name={cn_check}"),
+                    &format!("{group} {tag} sans={sans:?} cn={cn} host={host} hostname_checks_common_name={cn_check}"),
                     f.clone(),
                     Some(f.0.clone()),
                     0,

@@ -134,7 +134,8 @@ fn directory_string(t: &Tlv<'_>) -> Result<()> {
     if s.class != der::UNIVERSAL || !matches!(s.tag, 12 | 19 | 20 | 28 | 30) {
         return Err(asn1_err("MSTRING_WRONG_TAG", "mstring wrong tag"));
     }
-    Ok(())
+    // Constructed (BER) strings must collect; BMP/Universal lengths are checked.
+    der::check_any(&s)
 }
 
 /// Parses a `SEQUENCE OF GeneralName`.

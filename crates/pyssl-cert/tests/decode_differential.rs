@@ -438,6 +438,21 @@ fn san_basic_types() {
             "edi party missing party",
             &[ctx(5, &[ctx(0, &[utf8("a")])])],
         ),
+        san_case(
+            "edi party constructed garbage",
+            &[gn::dns(b"d"), ctx(5, &[ctx(1, &[tlv(0x2c, b"party")])])],
+        ),
+        san_case(
+            "edi party constructed ok",
+            &[
+                gn::dns(b"d"),
+                ctx(5, &[ctx(1, &[tlv(0x2c, &octets(b"party"))])]),
+            ],
+        ),
+        san_case(
+            "edi party odd bmp",
+            &[gn::dns(b"d"), ctx(5, &[ctx(1, &[tlv(0x1e, b"abc")])])],
+        ),
         san_case("edi party ia5", &[ctx(5, &[ctx(1, &[ia5(b"party")])])]),
         san_case(
             "dirname",

@@ -536,7 +536,7 @@ pub fn constant_table() -> &'static [(&'static str, i64)] {
 
 /// The `HAS_*` flags by Python name. Unlike [`constant_table`] these are pyssl's truthful
 /// answers, which differ from an OpenSSL build (`HAS_TLSv1`, `HAS_PSK` are false here).
-/// `HAS_PHA` is pyssl-only.
+/// `HAS_PHA` is pyssl-only; `HAS_TLS_UNIQUE` comes from the private `_ssl` module.
 pub fn has_table() -> &'static [(&'static str, bool)] {
     &[
         ("HAS_SNI", HAS_SNI),
@@ -552,6 +552,7 @@ pub fn has_table() -> &'static [(&'static str, bool)] {
         ("HAS_TLSv1_3", HAS_TLSV1_3),
         ("HAS_PSK", HAS_PSK),
         ("HAS_PHA", HAS_PHA),
+        ("HAS_TLS_UNIQUE", HAS_TLS_UNIQUE),
     ]
 }
 
@@ -566,4 +567,75 @@ pub fn lookup(name: &str) -> Option<i64> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|&(_, v)| v)
+}
+
+/// `_ssl.ENCODING_PEM`: certificate encoding selector of the private `_ssl` module.
+pub const ENCODING_PEM: i32 = 1;
+/// `_ssl.ENCODING_DER`.
+pub const ENCODING_DER: i32 = 2;
+
+/// `_ssl.HOSTFLAG_ALWAYS_CHECK_SUBJECT` (OpenSSL `X509_CHECK_FLAG_*`; pyssl's verifier
+/// implements CPython's default hostname rules, these only keep the numbering).
+pub const HOSTFLAG_ALWAYS_CHECK_SUBJECT: i32 = 0x1;
+/// `_ssl.HOSTFLAG_NO_WILDCARDS`.
+pub const HOSTFLAG_NO_WILDCARDS: i32 = 0x2;
+/// `_ssl.HOSTFLAG_NO_PARTIAL_WILDCARDS` (CPython sets it by default).
+pub const HOSTFLAG_NO_PARTIAL_WILDCARDS: i32 = 0x4;
+/// `_ssl.HOSTFLAG_MULTI_LABEL_WILDCARDS`.
+pub const HOSTFLAG_MULTI_LABEL_WILDCARDS: i32 = 0x8;
+/// `_ssl.HOSTFLAG_SINGLE_LABEL_SUBDOMAINS`.
+pub const HOSTFLAG_SINGLE_LABEL_SUBDOMAINS: i32 = 0x10;
+/// `_ssl.HOSTFLAG_NEVER_CHECK_SUBJECT`.
+pub const HOSTFLAG_NEVER_CHECK_SUBJECT: i32 = 0x20;
+
+/// `_ssl.HAS_TLS_UNIQUE`: true — `tls-unique` is available on TLS 1.2 connections (on
+/// TLS 1.3 pyssl returns `None`, see [`CHANNEL_BINDING_TYPES`]).
+pub const HAS_TLS_UNIQUE: bool = true;
+
+/// Numeric constants only the private `_ssl` module has (`ENCODING_*`, `HOSTFLAG_*`,
+/// `PROTO_*`), for a drop-in `_ssl` binding; the public ones are in [`constant_table`].
+///
+/// ```
+/// assert!(pyssl::constants::private_constant_table().contains(&("PROTO_TLSv1_3", 0x304)));
+/// ```
+pub fn private_constant_table() -> &'static [(&'static str, i64)] {
+    const TABLE: &[(&str, i64)] = &[
+        ("ENCODING_PEM", ENCODING_PEM as i64),
+        ("ENCODING_DER", ENCODING_DER as i64),
+        (
+            "HOSTFLAG_ALWAYS_CHECK_SUBJECT",
+            HOSTFLAG_ALWAYS_CHECK_SUBJECT as i64,
+        ),
+        ("HOSTFLAG_NO_WILDCARDS", HOSTFLAG_NO_WILDCARDS as i64),
+        (
+            "HOSTFLAG_NO_PARTIAL_WILDCARDS",
+            HOSTFLAG_NO_PARTIAL_WILDCARDS as i64,
+        ),
+        (
+            "HOSTFLAG_MULTI_LABEL_WILDCARDS",
+            HOSTFLAG_MULTI_LABEL_WILDCARDS as i64,
+        ),
+        (
+            "HOSTFLAG_SINGLE_LABEL_SUBDOMAINS",
+            HOSTFLAG_SINGLE_LABEL_SUBDOMAINS as i64,
+        ),
+        (
+            "HOSTFLAG_NEVER_CHECK_SUBJECT",
+            HOSTFLAG_NEVER_CHECK_SUBJECT as i64,
+        ),
+        (
+            "PROTO_MINIMUM_SUPPORTED",
+            TlsVersion::MinimumSupported as i64,
+        ),
+        (
+            "PROTO_MAXIMUM_SUPPORTED",
+            TlsVersion::MaximumSupported as i64,
+        ),
+        ("PROTO_SSLv3", TlsVersion::SslV3 as i64),
+        ("PROTO_TLSv1", TlsVersion::TlsV1 as i64),
+        ("PROTO_TLSv1_1", TlsVersion::TlsV1_1 as i64),
+        ("PROTO_TLSv1_2", TlsVersion::TlsV1_2 as i64),
+        ("PROTO_TLSv1_3", TlsVersion::TlsV1_3 as i64),
+    ];
+    TABLE
 }

@@ -45,6 +45,28 @@ fn every_python_numeric_constant_matches() {
     }
 }
 
+/// The private `_ssl` module's own numeric constants (those `ssl` does not re-export).
+#[test]
+fn private_ssl_module_constants_match() {
+    let out = common::run_python_stdin(
+        "import _ssl, ssl\nfor n in sorted(dir(_ssl)):\n    v = getattr(_ssl, n)\n    if n.startswith(('ENCODING_', 'HOSTFLAG_', 'PROTO_')) and not hasattr(ssl, n):\n        print(n, v)",
+        "",
+    );
+    let py: Vec<(&str, i64)> = out
+        .lines()
+        .map(|l| {
+            let (n, v) = l.split_once(' ').unwrap();
+            (n, v.parse().unwrap())
+        })
+        .collect();
+    assert!(py.len() >= 15, "{py:?}");
+    let ours = pyssl::constants::private_constant_table();
+    for (name, value) in &py {
+        assert!(ours.contains(&(name, *value)), "_ssl.{name} = {value}");
+    }
+    assert_eq!(ours.len(), py.len());
+}
+
 #[test]
 fn has_flags_are_truthful() {
     let get = |n: &str| has_table().iter().find(|(k, _)| *k == n).map(|&(_, v)| v);
@@ -55,6 +77,7 @@ fn has_flags_are_truthful() {
         "HAS_TLSv1_2",
         "HAS_TLSv1_3",
         "HAS_NEVER_CHECK_COMMON_NAME",
+        "HAS_TLS_UNIQUE",
     ] {
         assert_eq!(get(on), Some(true), "{on}");
     }

@@ -23,14 +23,19 @@ pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
     Ok((host.to_owned(), port))
 }
 
-/// `TLSv1.2` / `TLSv1.3` (also `1.2`, `1.3`) as a `TLSVersion`.
+/// `TLSv1.2` / `TLSv1.3` (also `1.2`, `1.3`, and the older names CPython accepts as
+/// `TLSVersion` members, which the context then handles as CPython's would) as a
+/// `TLSVersion`.
 pub fn parse_version(s: &str) -> Result<TlsVersion, String> {
+    if s.eq_ignore_ascii_case("SSLv3") {
+        return Ok(TlsVersion::SslV3);
+    }
     match s.trim_start_matches("TLSv").trim_start_matches("tlsv") {
+        "1" | "1.0" => Ok(TlsVersion::TlsV1),
+        "1.1" | "1_1" => Ok(TlsVersion::TlsV1_1),
         "1.2" | "1_2" => Ok(TlsVersion::TlsV1_2),
         "1.3" | "1_3" => Ok(TlsVersion::TlsV1_3),
-        _ => Err(format!(
-            "unsupported TLS version {s:?} (TLSv1.2 or TLSv1.3)"
-        )),
+        _ => Err(format!("unknown TLS version {s:?} (TLSv1.2 or TLSv1.3)")),
     }
 }
 
@@ -110,7 +115,8 @@ mod tests {
     fn versions() {
         assert_eq!(parse_version("TLSv1.3").unwrap(), TlsVersion::TlsV1_3);
         assert_eq!(parse_version("TLSv1.2").unwrap(), TlsVersion::TlsV1_2);
-        assert!(parse_version("TLSv1.1").is_err());
+        assert_eq!(parse_version("TLSv1.1").unwrap(), TlsVersion::TlsV1_1);
+        assert!(parse_version("TLSv9").is_err());
     }
 
     #[test]

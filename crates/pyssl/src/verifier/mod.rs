@@ -19,7 +19,31 @@
 //! sends `certificate_unknown`. So the verifier returns the standard variant and records the
 //! full [`VerifyFailure`] in a per-thread slot (rustls calls the verifier synchronously from
 //! `process_new_packets` on the calling thread); [`VerifyFailure::from_rustls`] recovers it
-//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`).
+//! (it also accepts `CertificateError::Other(OtherError(Arc<VerifyFailure>))`, which is how
+//! codes without an OpenSSL-specific alert travel: rustls then sends `certificate_unknown`,
+//! as OpenSSL does for them).
+//!
+//! ## OpenSSL's rules reproduced
+//! Codes and messages are OpenSSL 3.0's, in the order of its `verify_chain()`: chain
+//! building (18 self-signed leaf, 19 self-signed certificate in the chain, 2 issuer of a
+//! store certificate missing, 20), CA-ness and purpose (79, 26), the
+//! `VERIFY_X509_STRICT` checks (78, 80–93), host/IP (62/64 with CPython's messages),
+//! revocation (3, 23, 12, 8), then validity times from the anchor down (9, 10). Trust:
+//! self-signed store certificates only, any store certificate with
+//! `VERIFY_X509_PARTIAL_CHAIN`; other store certificates serve as intermediates. A trusted
+//! leaf is a complete chain. The `tests/tests/verify_matrix.rs` matrix checks all of this
+//! against python3 handshakes.
+//!
+//! ## Known differences (rustls-webpki limits)
+//! - A CA certificate (`cA=TRUE`) used as the leaf and chained to a trusted root is
+//!   refused with 79; OpenSSL accepts it (a trusted self-signed CA leaf is accepted).
+//! - X.509 v1 certificates other than trust anchors cannot be parsed by webpki: the
+//!   handshake fails with a `bad_certificate` error instead of a verify code.
+//! - A bad signature is reported (7) as soon as path building meets it, where OpenSSL
+//!   would report earlier-ordered problems (hostname, revocation) first.
+//! - CRLs are matched to certificates by issuer name (no indirect CRLs, no delta CRLs); the
+//!   trust anchor's own entry (checked with `VERIFY_CRL_CHECK_CHAIN`, as OpenSSL does) is
+//!   looked up in the CRLs named after its issuer without a second signature check.
 
 mod codes;
 pub(crate) mod hostname;

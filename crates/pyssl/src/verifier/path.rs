@@ -40,6 +40,8 @@ impl From<VerifyFailure> for Rejection {
 pub(crate) struct CertFacts {
     pub(crate) subject: Vec<u8>,
     pub(crate) issuer: Vec<u8>,
+    /// The serial number's DER value bytes.
+    serial: Vec<u8>,
     not_before: i64,
     not_after: i64,
     /// OpenSSL's EXFLAG_SS: issuer == subject and the AKID (if any) names its own key.
@@ -80,6 +82,7 @@ impl CertFacts {
             issuer_empty: cert.issuer().iter_attributes().next().is_none(),
             subject,
             issuer,
+            serial: cert.raw_serial().to_vec(),
             not_before: cert.validity().not_before.timestamp(),
             not_after: cert.validity().not_after.timestamp(),
             self_signed: false,
@@ -501,16 +504,40 @@ fn check_revocation(
     if idx.crls.is_empty() {
         return Err(fail(codes::UNABLE_TO_GET_CRL));
     }
-    if path.len() < 2 {
-        // A trusted leaf: OpenSSL needs a CRL from its issuer (itself).
-        let leaf = &path[0].1;
-        let has = idx.crl_issuers.iter().any(|c| c == &leaf.subject);
-        return if has {
-            Ok(())
-        } else {
-            Err(fail(codes::UNABLE_TO_GET_CRL))
-        };
+    if path.len() >= 2 {
+        check_revocation_webpki(idx, req, depth, time_used)?;
     }
+    // OpenSSL checks every certificate of the chain with VERIFY_CRL_CHECK_CHAIN, the trust
+    // anchor included (webpki skips it), and the only one of a one-certificate chain.
+    if path.len() == 1 || depth == RevocationCheckDepth::Chain {
+        let (_, anchor) = &path[path.len() - 1];
+        let crls: Vec<&CertRevocationList<'_>> = idx
+            .crls
+            .iter()
+            .zip(&idx.crl_issuers)
+            .filter(|(_, issuer)| *issuer == &anchor.issuer)
+            .map(|(crl, _)| crl)
+            .collect();
+        if crls.is_empty() {
+            return Err(fail(codes::UNABLE_TO_GET_CRL));
+        }
+        if crls
+            .iter()
+            .any(|crl| matches!(crl.find_serial(&anchor.serial), Ok(Some(_))))
+        {
+            return Err(fail(codes::CERT_REVOKED));
+        }
+    }
+    Ok(())
+}
+
+/// webpki's revocation check of the path below the trust anchor.
+fn check_revocation_webpki(
+    idx: &StoreIndex,
+    req: &Request<'_>,
+    depth: RevocationCheckDepth,
+    time_used: Option<u64>,
+) -> Result<(), Rejection> {
     let crl_refs: Vec<&CertRevocationList<'_>> = idx.crls.iter().collect();
     let Ok(builder) = RevocationOptionsBuilder::new(&crl_refs) else {
         return Err(fail(codes::UNABLE_TO_GET_CRL));

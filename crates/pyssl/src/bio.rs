@@ -103,6 +103,10 @@ impl MemoryBio {
     pub fn read(&self, n: Option<usize>) -> Vec<u8> {
         let mut st = self.lock();
         let n = n.unwrap_or(usize::MAX).min(st.len());
+        if n == st.len() && st.start == 0 {
+            // Everything, from the front: hand over the buffer itself (no copy).
+            return std::mem::take(&mut st.buf);
+        }
         let out = st.data()[..n].to_vec();
         st.consume(n);
         out

@@ -126,6 +126,9 @@ impl SslContext {
             };
             cfg.alpn_protocols = s.alpn.clone();
             cfg.enable_sni = sni;
+            // CPython clients resume only a session given explicitly (`session=`), never
+            // one remembered behind the user's back.
+            cfg.resumption = rustls::client::Resumption::disabled();
             let cfg = Arc::new(cfg);
             cache.client[sni as usize] = Some(cfg.clone());
             Ok(cfg)

@@ -128,6 +128,9 @@ impl SslContext {
             cfg.alpn_protocols = s.alpn.clone();
             cfg.enable_sni = sni;
             crate::context_ext::apply_client(s, &mut cfg);
+            // CPython clients resume only a session given explicitly (`session=`), never
+            // one remembered behind the user's back.
+            cfg.resumption = rustls::client::Resumption::disabled();
             let cfg = Arc::new(cfg);
             cache.client[sni as usize] = Some(cfg.clone());
             Ok(cfg)

@@ -115,3 +115,24 @@ fn ragged_eof_is_ssleoferror() {
         "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol"
     );
 }
+
+#[test]
+fn no_implicit_resumption_between_connections() {
+    // CPython resumes only when a session is passed explicitly.
+    let pki = Pki::new();
+    for alg in [Alg::Ecdsa] {
+        let (c, s) = contexts(&pki, alg);
+        for v in [pyssl::TlsVersion::TlsV1_2, pyssl::TlsVersion::TlsV1_3] {
+            c.set_maximum_version(v).unwrap();
+            for _ in 0..3 {
+                let mut o = handshake(&c, &s, Some("localhost"));
+                o.client_result.as_ref().unwrap();
+                // Let the client see any tickets.
+                o.server.send_to(&o.client);
+                let _ = o.client.obj.read(1);
+                assert!(!o.client.obj.session_reused());
+                assert!(!o.server.obj.session_reused());
+            }
+        }
+    }
+}

@@ -614,6 +614,71 @@ fn make_pki() -> Pki {
         STRICT,
         "localhost",
     ));
+    // A CA certificate as the leaf, issued by the intermediate.
+    let mut p = ca_params("localhost", 12);
+    p.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let ca_leaf = special(
+        "ca_leaf",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &inter_i).unwrap().pem(),
+            inter.pem()
+        ),
+    );
+    rules.push(rule(
+        "C CA certificate as leaf",
+        ca_leaf.clone(),
+        Some(&ca),
+        0,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C CA certificate as leaf, wrong host",
+        ca_leaf.clone(),
+        Some(&ca),
+        0,
+        "other.example",
+    ));
+    rules.push(rule(
+        "C CA certificate as leaf, CRL_CHECK_CHAIN",
+        ca_leaf.clone(),
+        Some(&ca_crls),
+        CRL_CHAIN,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C CA certificate as leaf, STRICT",
+        ca_leaf.clone(),
+        Some(&ca),
+        STRICT,
+        "localhost",
+    ));
+    rules.push(rule(
+        "C CA certificate as leaf, intermediate-only store",
+        ca_leaf,
+        Some(&inter_only),
+        0,
+        "localhost",
+    ));
+    let mut p = ca_params("localhost", 13);
+    p.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];
+    p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    let ca_leaf_expired = special(
+        "ca_leaf_expired",
+        format!(
+            "{}{}",
+            p.signed_by(&key, &inter_i).unwrap().pem(),
+            inter.pem()
+        ),
+    );
+    rules.push(rule(
+        "C CA certificate as leaf, expired",
+        ca_leaf_expired,
+        Some(&ca),
+        0,
+        "localhost",
+    ));
     // A self-signed CA certificate used directly as the server certificate, trusted.
     let mut p = ca_params("localhost", 10);
     p.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];

@@ -27,6 +27,9 @@ pub struct MemoryBio {
     inner: Arc<Mutex<BioState>>,
 }
 
+/// Drained buffers at least this large (a full TLS record) are kept for reuse.
+const KEEP_CAPACITY: usize = 16 * 1024;
+
 #[derive(Default)]
 pub(crate) struct BioState {
     /// Bytes; the unread ones are `buf[start..]`.
@@ -46,9 +49,13 @@ impl BioState {
         self.start += n;
         debug_assert!(self.start <= self.buf.len());
         if self.start == self.buf.len() {
-            // Drained: give the memory back, so idle connections hold no buffers
-            // (a bulk transfer pays one allocation per write, as Python's bytes do).
-            self.buf = Vec::new();
+            // Drained. Handshake-sized buffers are given back, so idle connections hold
+            // no memory; a record-sized one (bulk transfer) is kept for reuse.
+            if self.buf.capacity() >= KEEP_CAPACITY {
+                self.buf.clear();
+            } else {
+                self.buf = Vec::new();
+            }
             self.start = 0;
         } else if self.start > 64 * 1024 && self.start * 2 > self.buf.len() {
             self.buf.drain(..self.start);
@@ -103,6 +110,10 @@ impl MemoryBio {
     pub fn read(&self, n: Option<usize>) -> Vec<u8> {
         let mut st = self.lock();
         let n = n.unwrap_or(usize::MAX).min(st.len());
+        if n == st.len() && st.start == 0 {
+            // Everything, from the front: hand over the buffer itself (no copy).
+            return std::mem::take(&mut st.buf);
+        }
         let out = st.data()[..n].to_vec();
         st.consume(n);
         out

@@ -36,6 +36,8 @@ pub(crate) struct Settings {
     pub(crate) keys: Vec<Arc<KeyPair>>,
     /// CA certificates and CRLs.
     pub(crate) store: Arc<TrustStore>,
+    /// Issue 5's settings (keylog, num_tickets, ECDH curve, …).
+    pub(crate) extras: crate::context_ext::Extras,
 }
 
 pub(crate) struct Shared {
@@ -127,6 +129,7 @@ impl SslContext {
             ciphers: crate::ciphers::CipherList::default(),
             keys: Vec::new(),
             store: Arc::new(TrustStore::new()),
+            extras: crate::context_ext::Extras::default(),
         };
         Ok(SslContext {
             shared: Arc::new(Shared {
@@ -145,7 +148,7 @@ impl SslContext {
     }
 
     /// Applies a change and invalidates cached configurations.
-    fn update<T>(&self, f: impl FnOnce(&mut Settings) -> Result<T>) -> Result<T> {
+    pub(crate) fn update<T>(&self, f: impl FnOnce(&mut Settings) -> Result<T>) -> Result<T> {
         let mut s = self
             .shared
             .settings
@@ -456,6 +459,10 @@ pub fn create_default_context(
         ctx.load_verify_locations(cafile, capath, cadata)?;
     } else if ctx.verify_mode() != CERT_NONE {
         ctx.load_default_certs(purpose)?;
+    }
+    // As CPython's create_default_context: SSLKEYLOGFILE turns on key logging.
+    if let Some(path) = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty()) {
+        ctx.set_keylog_filename(Some(Path::new(&path)))?;
     }
     Ok(ctx)
 }

@@ -136,8 +136,11 @@ pub mod socket;
 mod verifier;
 
 mod bio;
+pub mod channel_binding;
 mod context;
+mod context_ext;
 pub mod engine;
+pub mod keylog;
 mod keys;
 mod object;
 mod session;

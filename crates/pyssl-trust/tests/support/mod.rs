@@ -401,7 +401,7 @@ fn scratch_base() -> PathBuf {
 }
 
 /// A fresh directory for this process under the target's scratch area. Directories left
-/// by earlier runs (other process ids) are removed the first time.
+/// by earlier, finished runs are removed the first time.
 pub fn scratch_dir(name: &str) -> PathBuf {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
@@ -411,7 +411,15 @@ pub fn scratch_dir(name: &str) -> PathBuf {
     CLEAN.get_or_init(|| {
         for entry in std::fs::read_dir(&base).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with("pyssl-trust-") && !name.starts_with(&mine) {
+            let Some(pid) = name
+                .strip_prefix("pyssl-trust-")
+                .and_then(|r| r.split('-').next())
+            else {
+                continue;
+            };
+            // Only directories of finished runs (a live process may still use its own).
+            let alive = Path::new("/proc").join(pid).exists();
+            if !name.starts_with(&mine) && !alive {
                 let _ = std::fs::remove_dir_all(entry.path());
             }
         }

@@ -78,6 +78,7 @@ fn build_provider(s: &Settings) -> Arc<CryptoProvider> {
     let base = provider_base();
     let mut p = (*base).clone();
     p.cipher_suites = super::suites::enabled_suites(s);
+    crate::context_ext::apply_provider(s, &mut p);
     // Offer only suites of the enabled versions (OpenSSL omits TLS 1.3 suites from a
     // TLS 1.2-only ClientHello, and peers' shared_ciphers() reflect that).
     if let Ok(versions) = versions(s) {
@@ -126,6 +127,10 @@ impl SslContext {
             };
             cfg.alpn_protocols = s.alpn.clone();
             cfg.enable_sni = sni;
+            crate::context_ext::apply_client(s, &mut cfg);
+            // CPython clients resume only a session given explicitly (`session=`), never
+            // one remembered behind the user's back.
+            cfg.resumption = rustls::client::Resumption::disabled();
             let cfg = Arc::new(cfg);
             cache.client[sni as usize] = Some(cfg.clone());
             Ok(cfg)
@@ -150,6 +155,7 @@ impl SslContext {
             cfg.alpn_protocols = alpn.map(|a| vec![a.to_vec()]).unwrap_or_default();
             cfg.ignore_client_order = s.options.contains(Options(0x0040_0000));
             cfg.max_early_data_size = 0;
+            crate::context_ext::apply_server(s, &mut cfg);
             let cfg = Arc::new(cfg);
             cache.server.push((alpn.map(<[u8]>::to_vec), cfg.clone()));
             Ok(cfg)

@@ -504,11 +504,16 @@ impl Connection {
                     Err(self.fail(e))
                 }
             },
-            // The verifier checks the name exactly as given (rustls drops a trailing dot).
-            State::Tls(c) => match crate::verifier::PyVerifier::with_server_hostname(
-                self.server_hostname.as_deref(),
-                || c.process_new_packets(),
-            ) {
+            // The verifier checks the name exactly as given (rustls drops a trailing dot);
+            // only a client's handshake verifies, so data records skip the hand-over.
+            State::Tls(c) => match if self.server_hostname.is_some() && c.is_handshaking() {
+                crate::verifier::PyVerifier::with_server_hostname(
+                    self.server_hostname.as_deref(),
+                    || c.process_new_packets(),
+                )
+            } else {
+                c.process_new_packets()
+            } {
                 Ok(st) => {
                     self.plain_pending = st.plaintext_bytes_to_read();
                     if st.peer_has_closed() {

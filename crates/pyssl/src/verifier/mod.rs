@@ -35,8 +35,9 @@
 //! against python3 handshakes.
 //!
 //! ## Known differences (rustls-webpki limits)
-//! - A CA certificate (`cA=TRUE`) used as the leaf and chained to a trusted root is
-//!   refused with 79; OpenSSL accepts it (a trusted self-signed CA leaf is accepted).
+//! - A CA certificate (`cA=TRUE`) as the leaf, which webpki refuses as an end entity, is
+//!   verified along the chain built by name (signatures checked with ring through webpki),
+//!   with the same OpenSSL checks; its CRL lookup is by issuer name only.
 //! - X.509 v1 certificates other than trust anchors cannot be parsed by webpki: the
 //!   handshake fails with a `bad_certificate` error instead of a verify code.
 //! - A bad signature is reported (7) as soon as path building meets it, where OpenSSL

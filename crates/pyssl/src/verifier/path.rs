@@ -373,7 +373,6 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
             idx,
             req,
             vec![(sc.der.clone(), sc.facts.clone())],
-            Some(sc.der.clone()),
             vec![sc.der.clone()],
             now,
             None,
@@ -389,8 +388,8 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
             .map(|path| collect_path(idx, &path))
     };
 
-    let (path, anchor_der, time_used) = match build(req.now) {
-        Ok((p, a)) => (p, a, None),
+    let (path, time_used) = match build(req.now) {
+        Ok(p) => (p, None),
         Err(e) if is_time_error(&e) => {
             // OpenSSL checks times last: find the chain at a time where it is valid,
             // then report the checks OpenSSL runs before the time check.
@@ -398,7 +397,7 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
                 .into_iter()
                 .find_map(|t| build(unix(t)).ok().map(|r| (r, t)))
             {
-                Some(((p, a), t)) => (p, a, Some(t)),
+                Some((p, t)) => (p, Some(t)),
                 None => return Err(map_webpki(&e)),
             }
         }
@@ -406,20 +405,17 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
             return Err(classify_unknown_issuer(idx, &leaf, req.intermediates))
         }
         // OpenSSL accepts a CA certificate as the leaf; webpki does not. An untrusted
-        // chain still gets OpenSSL's code; a chain to a trusted root is refused with 79
-        // (a documented deviation).
+        // chain gets OpenSSL's code; a chain to a trust anchor is verified by name.
         Err(webpki::Error::CaUsedAsEndEntity) => {
-            return Err(
-                match classify_unknown_issuer(idx, &leaf, req.intermediates) {
-                    Rejection::Verify(f)
-                        if f.code == codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY
-                            && reaches_anchor(idx, &leaf, req.intermediates) =>
-                    {
-                        fail(codes::INVALID_CA)
-                    }
-                    other => other,
-                },
-            )
+            return match classify_unknown_issuer(idx, &leaf, req.intermediates) {
+                Rejection::Verify(f)
+                    if f.code == codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+                        && reaches_anchor(idx, &leaf, req.intermediates) =>
+                {
+                    verify_ca_leaf(idx, req, now)
+                }
+                other => Err(other),
+            }
         }
         Err(e) => return Err(map_webpki(&e)),
     };
@@ -429,7 +425,94 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
         .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
         .map(|(der, _)| der.clone())
         .collect();
-    finish(idx, req, path, anchor_der, store_used, now, time_used)
+    finish(idx, req, path, store_used, now, time_used)
+}
+
+/// A CA certificate as the leaf (webpki refuses it as an end entity): the chain is built
+/// by name, every signature checked with the issuer's key, then OpenSSL's usual checks;
+/// revocation is looked up in the CRLs named after each certificate's issuer.
+fn verify_ca_leaf(idx: &StoreIndex, req: &Request<'_>, now: i64) -> Result<Verified, Rejection> {
+    let chain = built_chain(idx, req.end_entity, req.intermediates);
+    let top = chain.last().expect("built_chain starts with the leaf");
+    if chain.len() < 2 || idx.anchor_index_of_der(top).is_none() {
+        return Err(fail(codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY));
+    }
+    for pair in chain.windows(2) {
+        if !signed_by(&pair[0], &pair[1], req.algs) {
+            return Err(fail(codes::CERT_SIGNATURE_FAILURE));
+        }
+    }
+    let path: Vec<(CertificateDer<'static>, CertFacts)> = chain
+        .into_iter()
+        .map(|d| CertFacts::parse(&d).map(|f| (d, f)))
+        .collect::<Option<_>>()
+        .ok_or(Rejection::BadEncoding)?;
+    let store_used = path
+        .iter()
+        .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
+        .map(|(der, _)| der.clone())
+        .collect();
+    check_extensions(req.policy, &path)?;
+    if let Some(name) = req.hostname {
+        match_hostname(req.end_entity, name, req.policy.hostname_checks_common_name)?;
+    }
+    if let Some(depth) = crl_flags(req.policy) {
+        let checked = match depth {
+            RevocationCheckDepth::EndEntity => 1,
+            RevocationCheckDepth::Chain => path.len(),
+        };
+        for (_, f) in &path[..checked] {
+            check_crl_by_name(idx, f)?;
+        }
+    }
+    for (_, f) in path.iter().rev() {
+        if let Some(code) = f.time_error(now) {
+            return Err(fail(code));
+        }
+    }
+    Ok(Verified {
+        chain: path.into_iter().map(|(d, _)| d).collect(),
+        store_used,
+    })
+}
+
+/// Whether `cert`'s signature verifies with `issuer`'s public key (any supported algorithm).
+fn signed_by(
+    cert: &CertificateDer<'_>,
+    issuer: &CertificateDer<'_>,
+    algs: &[&dyn SignatureVerificationAlgorithm],
+) -> bool {
+    let Ok((_, parsed)) = X509Certificate::from_der(cert.as_ref()) else {
+        return false;
+    };
+    let Ok(key) = EndEntityCert::try_from(issuer) else {
+        return false;
+    };
+    let tbs = parsed.tbs_certificate.as_ref();
+    let sig = &parsed.signature_value.data;
+    algs.iter()
+        .any(|alg| key.verify_signature(*alg, tbs, sig).is_ok())
+}
+
+/// The CRLs named after `cert`'s issuer: none → 3, listing its serial → 23.
+fn check_crl_by_name(idx: &StoreIndex, cert: &CertFacts) -> Result<(), Rejection> {
+    let crls: Vec<&CertRevocationList<'_>> = idx
+        .crls
+        .iter()
+        .zip(&idx.crl_issuers)
+        .filter(|(_, issuer)| *issuer == &cert.issuer)
+        .map(|(crl, _)| crl)
+        .collect();
+    if crls.is_empty() {
+        return Err(fail(codes::UNABLE_TO_GET_CRL));
+    }
+    if crls
+        .iter()
+        .any(|crl| matches!(crl.find_serial(&cert.serial), Ok(Some(_))))
+    {
+        return Err(fail(codes::CERT_REVOKED));
+    }
+    Ok(())
 }
 
 /// The checks after chain building, in OpenSSL's order.
@@ -437,7 +520,6 @@ fn finish(
     idx: &StoreIndex,
     req: &Request<'_>,
     path: Vec<(CertificateDer<'static>, CertFacts)>,
-    anchor_der: Option<CertificateDer<'static>>,
     store_used: Vec<CertificateDer<'static>>,
     now: i64,
     time_used: Option<u64>,
@@ -457,7 +539,6 @@ fn finish(
             return Err(fail(code));
         }
     }
-    let _ = anchor_der;
     Ok(Verified {
         chain: path.into_iter().map(|(d, _)| d).collect(),
         store_used,
@@ -510,23 +591,7 @@ fn check_revocation(
     // OpenSSL checks every certificate of the chain with VERIFY_CRL_CHECK_CHAIN, the trust
     // anchor included (webpki skips it), and the only one of a one-certificate chain.
     if path.len() == 1 || depth == RevocationCheckDepth::Chain {
-        let (_, anchor) = &path[path.len() - 1];
-        let crls: Vec<&CertRevocationList<'_>> = idx
-            .crls
-            .iter()
-            .zip(&idx.crl_issuers)
-            .filter(|(_, issuer)| *issuer == &anchor.issuer)
-            .map(|(crl, _)| crl)
-            .collect();
-        if crls.is_empty() {
-            return Err(fail(codes::UNABLE_TO_GET_CRL));
-        }
-        if crls
-            .iter()
-            .any(|crl| matches!(crl.find_serial(&anchor.serial), Ok(Some(_))))
-        {
-            return Err(fail(codes::CERT_REVOKED));
-        }
+        check_crl_by_name(idx, &path[path.len() - 1].1)?;
     }
     Ok(())
 }
@@ -574,15 +639,11 @@ fn unix(secs: u64) -> UnixTime {
     UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs))
 }
 
-/// Leaf, intermediates (DER + facts) and anchor cert of a webpki path.
-#[allow(clippy::type_complexity)]
+/// Leaf, intermediates and anchor certificate (DER + facts) of a webpki path.
 fn collect_path(
     idx: &StoreIndex,
     path: &webpki::VerifiedPath<'_>,
-) -> (
-    Vec<(CertificateDer<'static>, CertFacts)>,
-    Option<CertificateDer<'static>>,
-) {
+) -> Vec<(CertificateDer<'static>, CertFacts)> {
     let mut out = Vec::new();
     let mut push = |der: &[u8]| {
         if let Some(f) = CertFacts::parse(der) {
@@ -603,7 +664,7 @@ fn collect_path(
     if let Some(d) = &anchor_der {
         push(d.as_ref());
     }
-    (out, anchor_der)
+    out
 }
 
 fn is_time_error(e: &webpki::Error) -> bool {

@@ -136,6 +136,7 @@ pub mod socket;
 mod verifier;
 
 mod bio;
+pub mod channel_binding;
 mod context;
 mod context_ext;
 pub mod engine;

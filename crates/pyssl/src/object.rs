@@ -216,15 +216,12 @@ impl SslObject {
             .is_some_and(|k| k == rustls::HandshakeKind::Resumed)
     }
 
-    /// `get_channel_binding(cb_type)`. Channel bindings arrive with issue 5; until then
-    /// `tls-unique` is None (not computed) and other types are CPython's ValueError.
+    /// `get_channel_binding(cb_type)`: `"tls-exporter"` (RFC 9266) after the handshake;
+    /// `"tls-unique"` is always None (rustls does not expose the Finished message — see
+    /// the `channel_binding` module docs); None before the handshake; other types are
+    /// CPython's `ValueError`.
     pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
-        if cb_type != "tls-unique" {
-            return Err(SslError::value(format!(
-                "'{cb_type}' channel binding type not implemented"
-            )));
-        }
-        Ok(None)
+        crate::channel_binding::channel_binding(&self.conn, cb_type)
     }
 
     /// Whether the handshake has completed.

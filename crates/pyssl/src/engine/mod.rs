@@ -90,6 +90,10 @@ pub struct Connection {
     received_close: bool,
     plain_pending: usize,
     hello: Option<HelloInfo>,
+    /// Client: where this connection's own resumption values are recorded.
+    session_slot: Option<std::sync::Arc<crate::session::SessionSlot>>,
+    /// Client: the session object handed out after the handshake (created once).
+    own_session: std::sync::OnceLock<SslSession>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -202,6 +206,8 @@ impl Connection {
             received_close: false,
             plain_pending: 0,
             hello: None,
+            session_slot: None,
+            own_session: std::sync::OnceLock::new(),
         };
         if let Some(s) = opts.session {
             c.set_session(s)?;
@@ -246,8 +252,23 @@ impl Connection {
         self.hello.as_ref()
     }
 
-    /// The session set for resumption / established (resumption: issue 5).
+    /// The session: on a client after the handshake, this connection's own session
+    /// (resumable by later connections of the same context); before it, the session set
+    /// for resumption. None on servers.
     pub fn session(&self) -> Option<SslSession> {
+        if self.server_side {
+            return None;
+        }
+        if self.is_handshake_done() {
+            if let Some(slot) = &self.session_slot {
+                let ctx_id = self.ctx.id();
+                return Some(
+                    self.own_session
+                        .get_or_init(|| SslSession::new(ctx_id, slot.clone()))
+                        .clone(),
+                );
+            }
+        }
         self.session.clone()
     }
 
@@ -405,10 +426,20 @@ impl Connection {
             self.state = State::Accepting(Box::default());
             return Ok(());
         }
+        let slot = std::sync::Arc::new(crate::session::SessionSlot::default());
+        let store = crate::session::ConnectionStore {
+            resume_from: self.session.as_ref().map(|s| s.inner.slot.clone()),
+            own: slot.clone(),
+        };
+        self.session_slot = Some(slot);
         let built = self
             .ctx
             .client_config(self.server_hostname.is_some())
             .and_then(|cfg| {
+                // Per connection: resume only from the given session, record our own.
+                let mut cfg = (*cfg).clone();
+                cfg.resumption = rustls::client::Resumption::store(std::sync::Arc::new(store));
+                let cfg = std::sync::Arc::new(cfg);
                 let name = match &self.server_hostname {
                     Some(h) => ServerName::try_from(h.clone())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,

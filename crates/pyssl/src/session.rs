@@ -58,8 +58,10 @@ impl SslSession {
     }
 }
 
+/// Sessions are equal when they have the same id and context (CPython compares
+/// `SSLSession`s by id; each `session` access makes a new handle).
 impl PartialEq for SslSession {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        self.inner.id == other.inner.id && self.inner.context_id == other.inner.context_id
     }
 }

@@ -110,6 +110,54 @@ impl SessionSlot {
     }
 }
 
+thread_local! {
+    /// The store of the client connection rustls is running on this thread.
+    static CURRENT: std::cell::RefCell<Option<Arc<ConnectionStore>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` (a rustls call that may touch the session store) with `store` as the
+/// current connection's store. rustls calls the store synchronously on this thread.
+pub(crate) fn with_store<R>(store: &Arc<ConnectionStore>, f: impl FnOnce() -> R) -> R {
+    let previous = CURRENT.with(|c| c.replace(Some(store.clone())));
+    let out = f();
+    CURRENT.with(|c| *c.borrow_mut() = previous);
+    out
+}
+
+fn current<R>(f: impl FnOnce(&ConnectionStore) -> R) -> Option<R> {
+    CURRENT.with(|c| c.borrow().as_deref().map(f))
+}
+
+/// The store every cached client config uses: forwards to the current connection's
+/// [`ConnectionStore`] (so configs stay shared, with no per-connection clone).
+#[derive(Debug)]
+pub(crate) struct DispatchStore;
+
+impl ClientSessionStore for DispatchStore {
+    fn set_kx_hint(&self, name: ServerName<'static>, group: NamedGroup) {
+        current(|s| s.set_kx_hint(name, group));
+    }
+    fn kx_hint(&self, name: &ServerName<'_>) -> Option<NamedGroup> {
+        current(|s| s.kx_hint(name)).flatten()
+    }
+    fn set_tls12_session(&self, name: ServerName<'static>, value: Tls12ClientSessionValue) {
+        current(|s| s.set_tls12_session(name, value));
+    }
+    fn tls12_session(&self, name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        current(|s| s.tls12_session(name)).flatten()
+    }
+    fn remove_tls12_session(&self, name: &ServerName<'static>) {
+        current(|s| s.remove_tls12_session(name));
+    }
+    fn insert_tls13_ticket(&self, name: ServerName<'static>, value: Tls13ClientSessionValue) {
+        current(|s| s.insert_tls13_ticket(name, value));
+    }
+    fn take_tls13_ticket(&self, name: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
+        current(|s| s.take_tls13_ticket(name)).flatten()
+    }
+}
+
 /// One client connection's rustls session store: resumes only from the session it was
 /// given, records new values in its own slot.
 #[derive(Debug)]
@@ -145,10 +193,11 @@ impl ClientSessionStore for ConnectionStore {
     }
 
     fn insert_tls13_ticket(&self, _: ServerName<'static>, value: Tls13ClientSessionValue) {
+        // Like OpenSSL's SSL_get1_session(), the session is the latest one received:
+        // each rustls ticket carries a copy of the server's chain, so keeping one bounds
+        // the memory an idle connection holds.
         let mut d = self.own.lock();
-        if d.tls13.len() >= 8 {
-            d.tls13.pop_front();
-        }
+        d.tls13.clear();
         d.tls13.push_back(value);
     }
 

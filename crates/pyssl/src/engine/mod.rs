@@ -90,8 +90,8 @@ pub struct Connection {
     received_close: bool,
     plain_pending: usize,
     hello: Option<HelloInfo>,
-    /// Client: where this connection's own resumption values are recorded.
-    session_slot: Option<std::sync::Arc<crate::session::SessionSlot>>,
+    /// Client: this connection's session store (resume-from + own slot).
+    session_store: Option<std::sync::Arc<crate::session::ConnectionStore>>,
     /// Client: the session object handed out after the handshake (created once).
     own_session: std::sync::OnceLock<SslSession>,
 }
@@ -206,7 +206,7 @@ impl Connection {
             received_close: false,
             plain_pending: 0,
             hello: None,
-            session_slot: None,
+            session_store: None,
             own_session: std::sync::OnceLock::new(),
         };
         if let Some(s) = opts.session {
@@ -260,11 +260,11 @@ impl Connection {
             return None;
         }
         if self.is_handshake_done() {
-            if let Some(slot) = &self.session_slot {
+            if let Some(store) = &self.session_store {
                 let ctx_id = self.ctx.id();
                 return Some(
                     self.own_session
-                        .get_or_init(|| SslSession::new(ctx_id, slot.clone()))
+                        .get_or_init(|| SslSession::new(ctx_id, store.own.clone()))
                         .clone(),
                 );
             }
@@ -426,27 +426,24 @@ impl Connection {
             self.state = State::Accepting(Box::default());
             return Ok(());
         }
-        let slot = std::sync::Arc::new(crate::session::SessionSlot::default());
-        let store = crate::session::ConnectionStore {
+        // Per connection: resume only from the given session, record our own.
+        let store = std::sync::Arc::new(crate::session::ConnectionStore {
             resume_from: self.session.as_ref().map(|s| s.inner.slot.clone()),
-            own: slot.clone(),
-        };
-        self.session_slot = Some(slot);
+            own: std::sync::Arc::default(),
+        });
+        self.session_store = Some(store.clone());
         let built = self
             .ctx
             .client_config(self.server_hostname.is_some())
             .and_then(|cfg| {
-                // Per connection: resume only from the given session, record our own.
-                let mut cfg = (*cfg).clone();
-                cfg.resumption = rustls::client::Resumption::store(std::sync::Arc::new(store));
-                let cfg = std::sync::Arc::new(cfg);
                 let name = match &self.server_hostname {
                     Some(h) => ServerName::try_from(h.clone())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
                     None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
-                rustls::ClientConnection::new(cfg, name).map_err(|e| from_rustls(&e, Side::Client))
+                crate::session::with_store(&store, || rustls::ClientConnection::new(cfg, name))
+                    .map_err(|e| from_rustls(&e, Side::Client))
             });
         match built {
             Ok(mut c) => {
@@ -540,10 +537,19 @@ impl Connection {
             State::Tls(c) => match if self.server_hostname.is_some() && c.is_handshaking() {
                 crate::verifier::PyVerifier::with_server_hostname(
                     self.server_hostname.as_deref(),
-                    || c.process_new_packets(),
+                    || match &self.session_store {
+                        Some(store) => {
+                            crate::session::with_store(store, || c.process_new_packets())
+                        }
+                        None => c.process_new_packets(),
+                    },
                 )
             } else {
-                c.process_new_packets()
+                match &self.session_store {
+                    // Clients: tickets may arrive at any time.
+                    Some(store) => crate::session::with_store(store, || c.process_new_packets()),
+                    None => c.process_new_packets(),
+                }
             } {
                 Ok(st) => {
                     self.plain_pending = st.plaintext_bytes_to_read();

@@ -144,6 +144,7 @@ pub mod keylog;
 mod keys;
 mod object;
 mod session;
+mod session_store;
 
 pub use bio::MemoryBio;
 pub use constants::*;

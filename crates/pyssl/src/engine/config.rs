@@ -129,10 +129,8 @@ impl SslContext {
             cfg.enable_sni = sni;
             crate::context_ext::apply_client(s, &mut cfg);
             // CPython clients resume only a session given explicitly (`session=`), never
-            // one remembered behind the user's back: each connection's own store is
-            // reached through the dispatcher (see crate::session).
-            cfg.resumption =
-                rustls::client::Resumption::store(Arc::new(crate::session::DispatchStore));
+            // one remembered behind the user's back.
+            cfg.resumption = rustls::client::Resumption::disabled();
             let cfg = Arc::new(cfg);
             cache.client[sni as usize] = Some(cfg.clone());
             Ok(cfg)

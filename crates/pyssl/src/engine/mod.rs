@@ -90,10 +90,10 @@ pub struct Connection {
     received_close: bool,
     plain_pending: usize,
     hello: Option<HelloInfo>,
-    /// Client: this connection's session store (resume-from + own slot).
-    session_store: Option<std::sync::Arc<crate::session::ConnectionStore>>,
-    /// Client: the session object handed out after the handshake (created once).
-    own_session: std::sync::OnceLock<SslSession>,
+    /// Client: this connection's session store (issue 5, `session_store`).
+    client_store: Option<std::sync::Arc<crate::session_store::ClientStore>>,
+    /// Whether the completed handshake was counted in `session_stats()`.
+    counted: bool,
 }
 
 impl std::fmt::Debug for Connection {
@@ -206,8 +206,8 @@ impl Connection {
             received_close: false,
             plain_pending: 0,
             hello: None,
-            session_store: None,
-            own_session: std::sync::OnceLock::new(),
+            client_store: None,
+            counted: false,
         };
         if let Some(s) = opts.session {
             c.set_session(s)?;
@@ -252,24 +252,41 @@ impl Connection {
         self.hello.as_ref()
     }
 
-    /// The session: on a client after the handshake, this connection's own session
-    /// (resumable by later connections of the same context); before it, the session set
-    /// for resumption. None on servers.
+    /// `session`: on a client after the handshake, a handle on what this connection
+    /// received (see `session_store`); before it, the session set for resumption.
     pub fn session(&self) -> Option<SslSession> {
-        if self.server_side {
-            return None;
+        match &self.client_store {
+            Some(store) if self.is_handshake_done() => Some(crate::session_store::session_of(
+                store,
+                self.ctx.id(),
+                self.version(),
+            )),
+            _ => self.session.clone(),
         }
-        if self.is_handshake_done() {
-            if let Some(store) = &self.session_store {
-                let ctx_id = self.ctx.id();
-                return Some(
-                    self.own_session
-                        .get_or_init(|| SslSession::new(ctx_id, store.own.clone()))
-                        .clone(),
-                );
+    }
+
+    /// `session_stats()` bookkeeping: a handshake started / completed.
+    fn count_handshake(&mut self, done: bool) {
+        let s = self.ctx.settings();
+        let st = &s.extras.sessions.stats;
+        let bump = |a: &std::sync::atomic::AtomicU64| {
+            a.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        match (self.server_side, done) {
+            (false, false) => bump(&st.connect),
+            (true, false) => bump(&st.accept),
+            (false, true) => bump(&st.connect_good),
+            (true, true) => {
+                bump(&st.accept_good);
+                let resumed = self
+                    .rustls()
+                    .and_then(|c| c.handshake_kind())
+                    .is_some_and(|k| k == rustls::HandshakeKind::Resumed);
+                if resumed {
+                    bump(&st.hits);
+                }
             }
         }
-        self.session.clone()
     }
 
     /// Sets the session to resume (clients, before the handshake).
@@ -422,31 +439,31 @@ impl Connection {
             }
             _ => return Ok(()),
         }
+        self.count_handshake(false);
         if self.server_side {
             self.state = State::Accepting(Box::default());
             return Ok(());
         }
-        // Per connection: resume only from the given session, record our own.
-        let store = std::sync::Arc::new(crate::session::ConnectionStore {
-            resume_from: self.session.as_ref().map(|s| s.inner.slot.clone()),
-            own: std::sync::Arc::default(),
-        });
-        self.session_store = Some(store.clone());
         let built = self
             .ctx
             .client_config(self.server_hostname.is_some())
             .and_then(|cfg| {
+                // Resumption only from an explicitly set session (issue 5).
+                let (cfg, store) =
+                    crate::session_store::client_config_for(&cfg, self.session.as_ref());
                 let name = match &self.server_hostname {
                     Some(h) => ServerName::try_from(h.clone())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
                     None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
-                crate::session::with_store(&store, || rustls::ClientConnection::new(cfg, name))
+                rustls::ClientConnection::new(cfg, name)
+                    .map(|c| (c, store))
                     .map_err(|e| from_rustls(&e, Side::Client))
             });
         match built {
-            Ok(mut c) => {
+            Ok((mut c, store)) => {
+                self.client_store = Some(store);
                 c.set_buffer_limit(None);
                 self.state = State::Tls(Box::new(c.into()));
                 Ok(())
@@ -537,24 +554,19 @@ impl Connection {
             State::Tls(c) => match if self.server_hostname.is_some() && c.is_handshaking() {
                 crate::verifier::PyVerifier::with_server_hostname(
                     self.server_hostname.as_deref(),
-                    || match &self.session_store {
-                        Some(store) => {
-                            crate::session::with_store(store, || c.process_new_packets())
-                        }
-                        None => c.process_new_packets(),
-                    },
+                    || c.process_new_packets(),
                 )
             } else {
-                match &self.session_store {
-                    // Clients: tickets may arrive at any time.
-                    Some(store) => crate::session::with_store(store, || c.process_new_packets()),
-                    None => c.process_new_packets(),
-                }
+                c.process_new_packets()
             } {
                 Ok(st) => {
                     self.plain_pending = st.plaintext_bytes_to_read();
                     if st.peer_has_closed() {
                         self.received_close = true;
+                    }
+                    if !self.counted && !c.is_handshaking() {
+                        self.counted = true;
+                        self.count_handshake(true);
                     }
                     Ok(())
                 }

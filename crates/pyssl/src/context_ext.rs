@@ -50,9 +50,7 @@ pub(crate) fn apply_provider(s: &Settings, p: &mut CryptoProvider) {
 
 /// Server config settings from the extras.
 pub(crate) fn apply_server(s: &Settings, cfg: &mut rustls::ServerConfig) {
-    if let Some(k) = &s.extras.keylog {
-        cfg.key_log = k.clone();
-    }
+    cfg.key_log = crate::tls_unique::capture_log(s.extras.keylog.clone());
     cfg.send_tls13_tickets = s.extras.num_tickets();
     cfg.session_storage = s.extras.sessions.cache.clone();
     if !s.options.contains(crate::OP_NO_TICKET) {
@@ -64,9 +62,7 @@ pub(crate) fn apply_server(s: &Settings, cfg: &mut rustls::ServerConfig) {
 
 /// Client config settings from the extras.
 pub(crate) fn apply_client(s: &Settings, cfg: &mut rustls::ClientConfig) {
-    if let Some(k) = &s.extras.keylog {
-        cfg.key_log = k.clone();
-    }
+    cfg.key_log = crate::tls_unique::capture_log(s.extras.keylog.clone());
 }
 
 impl SslContext {

@@ -146,6 +146,7 @@ mod object;
 mod session;
 mod session_store;
 pub mod sni;
+mod tls_unique;
 
 pub use bio::MemoryBio;
 pub use constants::*;

@@ -94,6 +94,10 @@ pub struct Connection {
     client_store: Option<std::sync::Arc<crate::session_store::ClientStore>>,
     /// Whether the completed handshake was counted in `session_stats()`.
     counted: bool,
+    /// Handshake records both ways, for tls-unique (`crate::tls_unique`).
+    recorder: Option<Box<crate::tls_unique::Recorder>>,
+    /// tls-unique, computed when a TLS 1.2 handshake completes.
+    tls_unique: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -208,6 +212,8 @@ impl Connection {
             hello: None,
             client_store: None,
             counted: false,
+            recorder: Some(Box::default()),
+            tls_unique: None,
         };
         if let Some(s) = opts.session {
             c.set_session(s)?;
@@ -263,6 +269,11 @@ impl Connection {
             )),
             _ => self.session.clone(),
         }
+    }
+
+    /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
+    pub(crate) fn tls_unique(&self) -> Option<&[u8]> {
+        self.tls_unique.as_deref()
     }
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
@@ -525,6 +536,9 @@ impl Connection {
             Err(e) => return Err(self.fail(SslError::from(e))),
         };
         self.records.advance(&data[..consumed]);
+        if let Some(r) = &mut self.recorder {
+            r.observe(self.server_side, &data[..consumed]);
+        }
         self.process()?;
         Ok(consumed)
     }
@@ -566,6 +580,9 @@ impl Connection {
                     }
                     if !self.counted && !c.is_handshaking() {
                         self.counted = true;
+                        if let Some(r) = self.recorder.take() {
+                            self.tls_unique = crate::tls_unique::finish(*r, c);
+                        }
                         self.count_handshake(true);
                     }
                     Ok(())
@@ -639,7 +656,14 @@ impl Connection {
         }
         if let State::Tls(c) = &mut self.state {
             while c.wants_write() {
-                let k = c.write_tls(wr)?;
+                let k = match &mut self.recorder {
+                    Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
+                        inner: wr,
+                        rec: r,
+                        from_client: !self.server_side,
+                    })?,
+                    None => c.write_tls(wr)?,
+                };
                 if k == 0 {
                     break;
                 }

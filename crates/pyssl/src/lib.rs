@@ -144,6 +144,8 @@ pub mod keylog;
 mod keys;
 mod object;
 mod session;
+mod session_store;
+pub mod sni;
 
 pub use bio::MemoryBio;
 pub use constants::*;

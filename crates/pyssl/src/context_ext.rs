@@ -25,6 +25,8 @@ pub(crate) struct Extras {
     pub(crate) ecdh_curve: Option<&'static dyn SupportedKxGroup>,
     /// Server session cache, ticket keys and statistics (kept across config rebuilds).
     pub(crate) sessions: Arc<crate::session_store::ServerSessions>,
+    /// `sni_callback` / `set_servername_callback`.
+    pub(crate) sni_callback: Option<crate::sni::SniCallback>,
 }
 
 impl Extras {

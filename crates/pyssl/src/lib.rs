@@ -145,6 +145,7 @@ mod keys;
 mod object;
 mod session;
 mod session_store;
+pub mod sni;
 
 pub use bio::MemoryBio;
 pub use constants::*;

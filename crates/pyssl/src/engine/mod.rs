@@ -591,7 +591,12 @@ impl Connection {
                 .unwrap_or_default(),
         };
         self.hello = Some(info);
-        // HOOK (issue 5): the SNI callback runs here; it may call set_context().
+        // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
+        let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
+        if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref()) {
+            self.out.extend_from_slice(&crate::sni::alert_record(alert));
+            return Err(self.fail(e));
+        }
         let chosen = {
             let s = self.ctx.settings();
             let offers = &self.hello.as_ref().expect("just set").alpn;

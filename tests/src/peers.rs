@@ -3,11 +3,13 @@
 //! that are always killed (guards), and bounded waits for everything.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use crate::openssl;
 
 /// How long any single wait on a peer may take before the test fails.
 pub const PEER_WAIT: Duration = Duration::from_secs(60);
@@ -63,19 +65,6 @@ pub struct Pki {
     pub ecdsa: Pair,
     /// ECDSA client pair (CN=pyssl-client).
     pub client: Pair,
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI must be installed for the interop tests");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The shared test PKI (made once per test binary).
@@ -387,4 +376,19 @@ pub fn client_ctx(cert: bool, alpn: &[&str]) -> pyssl::SslContext {
 pub fn pin_version(ctx: &pyssl::SslContext, v: pyssl::TlsVersion) {
     ctx.set_minimum_version(v).expect("minimum_version");
     ctx.set_maximum_version(v).expect("maximum_version");
+}
+
+/// A pyssl server listening on an ephemeral 127.0.0.1 port, sockets with `timeout`;
+/// returns the listener and its port.
+pub fn listener(
+    ctx: pyssl::SslContext,
+    timeout: Option<Duration>,
+) -> (pyssl::socket::SslListener, u16) {
+    let opts = pyssl::socket::SocketOptions {
+        timeout,
+        ..pyssl::socket::SocketOptions::server()
+    };
+    let l = pyssl::socket::SslListener::bind("127.0.0.1:0", ctx, opts).expect("listen");
+    let port = l.local_addr().expect("local_addr").port();
+    (l, port)
 }

@@ -44,7 +44,8 @@ pub struct Pki {
     counter: std::sync::atomic::AtomicU32,
 }
 
-fn rsa_key() -> KeyPair {
+/// A fresh RSA-2048 key made by `openssl genpkey` (rcgen cannot generate RSA keys).
+pub fn rsa_key() -> KeyPair {
     let out = Command::new("openssl")
         .args([
             "genpkey",

@@ -1,7 +1,8 @@
 //! `get_channel_binding`: `tls-exporter` equals what `openssl s_client -keymatexport
 //! EXPORTER-Channel-Binding -keymatexportlen 32` prints for the same connection (TLS 1.3
-//! and 1.2); `tls-unique` is None (documented); None before the handshake; unknown
-//! types are CPython's ValueError.
+//! and 1.2); `tls-unique` on TLS 1.2 equals a python3 peer's value in both roles, for
+//! full and resumed handshakes, and is None on TLS 1.3 (documented); None before the
+//! handshake; unknown types are CPython's ValueError.
 
 use std::net::TcpListener;
 use std::process::Command;
@@ -47,7 +48,144 @@ fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     let (cb, unique) = server.join().unwrap();
     let ours: String = cb.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(ours, theirs);
-    assert_eq!(unique, None, "tls-unique is documented as None");
+    if version == TlsVersion::TlsV1_3 {
+        assert_eq!(unique, None, "tls-unique is documented as None on TLS 1.3");
+    } else {
+        assert_eq!(unique.map(|u| u.len()), Some(12));
+    }
+}
+
+/// python3 server (TLS 1.2): serves argv[1] connections, prints tls-unique in hex.
+const PY_SERVER: &str = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+if sys.argv[4] == "noticket":
+    ctx.options |= ssl.OP_NO_TICKET
+srv = socket.create_server(("127.0.0.1", 0))
+print("PORT", srv.getsockname()[1], flush=True)
+srv.settimeout(30)
+for _ in range(int(sys.argv[1])):
+    conn, _ = srv.accept()
+    conn.settimeout(30)
+    with ctx.wrap_socket(conn, server_side=True) as s:
+        print("CB", s.get_channel_binding("tls-unique").hex(), s.session_reused, flush=True)
+        s.sendall(b"ok")
+        try:
+            s.recv(10)
+        except (ssl.SSLError, OSError):
+            pass
+"#;
+
+fn tls_unique_vs_python_server(ticket: &str) {
+    let p = pki();
+    let (mut guard, port, rx) = peers::python_server(
+        PY_SERVER,
+        &[
+            "2",
+            p.ecdsa.cert.to_str().unwrap(),
+            p.ecdsa.key.to_str().unwrap(),
+            ticket,
+        ],
+    );
+    let ctx = pyssl_tests::peers::client_ctx(false, &[]);
+    let mut session = None;
+    for i in 0..2 {
+        let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut opts = SocketOptions::client("localhost");
+        opts.session = session.take();
+        let mut s = ctx.wrap_socket(tcp, opts).unwrap();
+        assert_eq!(s.recv(10).unwrap(), b"ok");
+        // An OpenSSL server under OP_NO_TICKET does not resume a CPython client
+        // either (checked with python3 on both ends): both handshakes are full then.
+        let resumed = i == 1 && ticket == "ticket";
+        assert_eq!(s.session_reused(), resumed);
+        let ours: String = s
+            .get_channel_binding("tls-unique")
+            .unwrap()
+            .expect("tls-unique on TLS 1.2")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        session = s.session();
+        let _ = s.close_notify();
+        drop(s);
+        let line = peers::next_line(&rx, "CB");
+        let reused = if resumed { "True" } else { "False" };
+        assert_eq!(line, format!("CB {ours} {reused}"), "connection {i}");
+    }
+    guard.wait_bounded(peers::PEER_WAIT);
+}
+
+#[test]
+fn tls_unique_equals_python_server_full_and_resumed_ticket() {
+    tls_unique_vs_python_server("ticket");
+}
+
+#[test]
+fn tls_unique_equals_python_server_op_no_ticket() {
+    tls_unique_vs_python_server("noticket");
+}
+
+/// python3 client (TLS 1.2): two connections (the second resumed), prints tls-unique.
+const PY_CLIENT: &str = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(sys.argv[2])
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+sess = None
+for _ in range(2):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
+        with ctx.wrap_socket(sock, server_hostname="localhost", session=sess) as s:
+            s.recv(10)
+            sess = s.session
+            print(s.get_channel_binding("tls-unique").hex(), s.session_reused, flush=True)
+"#;
+
+#[test]
+fn tls_unique_equals_python_client_full_and_resumed() {
+    let p = pki();
+    let ctx = server_ctx(&p.rsa, pyssl::CERT_NONE, &[]);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for _ in 0..2 {
+            let (tcp, _) = listener.accept().unwrap();
+            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+            s.sendall(b"ok").unwrap();
+            let cb: String = s
+                .get_channel_binding("tls-unique")
+                .unwrap()
+                .expect("tls-unique")
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let reused = if s.session_reused() { "True" } else { "False" };
+            lines.push(format!("{cb} {reused}"));
+            let _ = s.close_notify();
+        }
+        lines
+    });
+    let (ok, out, err) = peers::run_bounded(
+        Command::new(pyssl_tests::python3()).args([
+            "-c",
+            PY_CLIENT,
+            &port.to_string(),
+            p.ca.to_str().unwrap(),
+        ]),
+        Vec::new(),
+        peers::PEER_WAIT,
+    );
+    assert!(ok, "python3 client failed: {err}");
+    let theirs: Vec<String> = String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let ours = server.join().unwrap();
+    assert_eq!(ours, theirs);
+    assert!(ours[0].ends_with("False") && ours[1].ends_with("True"));
 }
 
 #[test]

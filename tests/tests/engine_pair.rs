@@ -136,3 +136,73 @@ fn no_implicit_resumption_between_connections() {
         }
     }
 }
+
+#[test]
+fn explicit_session_resumes_tls12_and_tls13() {
+    use pyssl::WrapOptions;
+    use pyssl_tests::pump::{drive, End};
+    let pki = Pki::new();
+    let (c, s) = contexts(&pki, Alg::Ecdsa);
+    for v in [pyssl::TlsVersion::TlsV1_2, pyssl::TlsVersion::TlsV1_3] {
+        c.set_maximum_version(v).unwrap();
+        let mut session = None;
+        for round in 0..3 {
+            let client = End::new(
+                &c,
+                WrapOptions {
+                    server_hostname: Some("localhost".into()),
+                    session: session.take(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let server = End::new(
+                &s,
+                WrapOptions {
+                    server_side: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let mut o = drive(client, server);
+            o.client_result.as_ref().unwrap();
+            // TLS 1.3 tickets arrive after the handshake.
+            o.server.send_to(&o.client);
+            let _ = o.client.obj.read(1);
+            assert_eq!(
+                o.client.obj.session_reused(),
+                round > 0,
+                "{v:?} round {round}"
+            );
+            assert_eq!(
+                o.server.obj.session_reused(),
+                round > 0,
+                "{v:?} round {round}"
+            );
+            let sess = o
+                .client
+                .obj
+                .session()
+                .expect("client session after handshake");
+            assert!(sess.has_ticket(), "{v:?}");
+            assert_eq!(o.client.obj.session(), Some(sess.clone()));
+            session = Some(sess);
+        }
+    }
+    // A session from another context is refused, as CPython does.
+    let other = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
+    let o = handshake(&c, &s, Some("localhost"));
+    let sess = o.client.obj.session().unwrap();
+    let e = other
+        .wrap_bio(
+            pyssl::MemoryBio::new(),
+            pyssl::MemoryBio::new(),
+            WrapOptions {
+                server_hostname: Some("localhost".into()),
+                session: Some(sess),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.to_string(), "Session refers to a different SSLContext.");
+}

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
 
-use pyssl::socket::{SocketOptions, SslListener};
+use pyssl::socket::SocketOptions;
 use pyssl::{create_default_context, Purpose, VerifyMode};
+use pyssl_tests::peers::listener;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose, SanType,
@@ -145,16 +146,7 @@ fn bad_certificates_over_sockets_fail_as_in_cpython() {
         let sctx = pyssl::SslContext::new(pyssl::PROTOCOL_TLS_SERVER).unwrap();
         sctx.load_cert_chain(&cert, Some(&key), None).unwrap();
         sctx.set_verify_mode(VerifyMode::CertNone).unwrap();
-        let l = SslListener::bind(
-            "127.0.0.1:0",
-            sctx,
-            SocketOptions {
-                timeout: T,
-                ..SocketOptions::server()
-            },
-        )
-        .unwrap();
-        let port = l.local_addr().unwrap().port();
+        let (l, port) = listener(sctx, T);
         let server = thread::spawn(move || {
             for _ in 0..2 {
                 let _ = l.accept();

@@ -8,11 +8,11 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use pyssl::socket::{SocketOptions, SslListener};
+use pyssl::socket::SocketOptions;
 use pyssl::{TlsVersion, VerifyMode};
 use pyssl_tests::peers::{
-    bulk_size, client_ctx, next_line, openssl_server, pattern, pin_version, pki, python_server,
-    run_bounded, server_ctx, sha256_hex, Pair, PEER_WAIT,
+    bulk_size, client_ctx, listener, next_line, openssl_server, pattern, pin_version, pki,
+    python_server, run_bounded, server_ctx, sha256_hex, Pair, PEER_WAIT,
 };
 use serde_json::Value;
 
@@ -183,16 +183,7 @@ fn python_client_against_pyssl_server_matrix() {
                 };
                 let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
                 pin_version(&sctx, version);
-                let l = SslListener::bind(
-                    "127.0.0.1:0",
-                    sctx,
-                    SocketOptions {
-                        timeout: T,
-                        ..SocketOptions::server()
-                    },
-                )
-                .unwrap();
-                let port = l.local_addr().unwrap().port();
+                let (l, port) = listener(sctx, T);
                 let server = thread::spawn(move || {
                     let (mut s, _) = l.accept().unwrap();
                     let b = s.recv(100).unwrap();
@@ -297,16 +288,7 @@ fn bulk_through_python_server_and_client() {
     c.sendall(b"x").unwrap();
 
     // python client -> pyssl server.
-    let l = SslListener::bind(
-        "127.0.0.1:0",
-        server_ctx(&pki().rsa, VerifyMode::CertNone, &[]),
-        SocketOptions {
-            timeout: T,
-            ..SocketOptions::server()
-        },
-    )
-    .unwrap();
-    let port = l.local_addr().unwrap().port();
+    let (l, port) = listener(server_ctx(&pki().rsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (mut s, _) = l.accept().unwrap();
         let mut got = vec![0u8; n];
@@ -561,16 +543,7 @@ fn openssl_s_client_against_pyssl_server_matrix() {
                     VerifyMode::CertNone
                 };
                 let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
-                let l = SslListener::bind(
-                    "127.0.0.1:0",
-                    sctx,
-                    SocketOptions {
-                        timeout: T,
-                        ..SocketOptions::server()
-                    },
-                )
-                .unwrap();
-                let port = l.local_addr().unwrap().port();
+                let (l, port) = listener(sctx, T);
                 let server = thread::spawn(move || {
                     let (mut s, _) = l.accept().unwrap();
                     s.sendall(b"greetings from pyssl\n").unwrap();
@@ -623,16 +596,7 @@ fn openssl_s_client_against_pyssl_server_matrix() {
 #[test]
 fn bulk_through_openssl_s_client_echo() {
     let n = bulk_size();
-    let l = SslListener::bind(
-        "127.0.0.1:0",
-        server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]),
-        SocketOptions {
-            timeout: T,
-            ..SocketOptions::server()
-        },
-    )
-    .unwrap();
-    let port = l.local_addr().unwrap().port();
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (mut s, _) = l.accept().unwrap();
         let mut h_in = Vec::with_capacity(n);

@@ -10,24 +10,10 @@ use std::time::{Duration, Instant};
 use pyssl::socket::{SocketOptions, SslListener};
 use pyssl::{ErrorKind, SslSocket, TlsVersion, VerifyMode};
 use pyssl_tests::peers::{
-    bulk_size, client_ctx, pattern, pin_version, pki, server_ctx, sha256_hex,
+    bulk_size, client_ctx, listener, pattern, pin_version, pki, server_ctx, sha256_hex,
 };
 
 const T: Option<Duration> = Some(Duration::from_secs(30));
-
-fn listener(ctx: pyssl::SslContext) -> (SslListener, u16) {
-    let l = SslListener::bind(
-        "127.0.0.1:0",
-        ctx,
-        SocketOptions {
-            timeout: T,
-            ..SocketOptions::server()
-        },
-    )
-    .unwrap();
-    let port = l.local_addr().unwrap().port();
-    (l, port)
-}
 
 fn client_opts() -> SocketOptions {
     SocketOptions {
@@ -48,7 +34,7 @@ fn handshake_matrix_versions_keys_client_certs_alpn() {
                 };
                 let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
                 pin_version(&sctx, version);
-                let (l, port) = listener(sctx);
+                let (l, port) = listener(sctx, T);
                 let server = thread::spawn(move || {
                     let (mut s, _) = l.accept().unwrap();
                     let line = s.recv(100).unwrap();
@@ -125,7 +111,7 @@ fn base64_encode(data: &[u8]) -> String {
 #[test]
 fn bulk_each_way_checksummed() {
     let n = bulk_size();
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (mut s, _) = l.accept().unwrap();
         let mut got = vec![0u8; n];
@@ -157,7 +143,7 @@ fn bulk_each_way_checksummed() {
 fn hundred_concurrent_clients_every_byte_checked() {
     const CLIENTS: usize = 100;
     const SIZE: usize = 64 * 1024;
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let mut workers = Vec::new();
         for _ in 0..CLIENTS {
@@ -196,7 +182,7 @@ fn hundred_concurrent_clients_every_byte_checked() {
 
 #[test]
 fn unwrap_leaves_following_plaintext_unread() {
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (mut s, _) = l.accept().unwrap();
         s.sendall(b"tls data").unwrap();
@@ -249,16 +235,10 @@ fn handshake_times_out_against_silent_peer() {
 
 #[test]
 fn server_handshake_times_out_when_client_says_nothing() {
-    let l = SslListener::bind(
-        "127.0.0.1:0",
+    let (l, port) = listener(
         server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]),
-        SocketOptions {
-            timeout: Some(Duration::from_millis(300)),
-            ..SocketOptions::server()
-        },
-    )
-    .unwrap();
-    let port = l.local_addr().unwrap().port();
+        Some(Duration::from_millis(300)),
+    );
     let _quiet = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let e = l.accept().unwrap_err();
     assert_eq!(e.to_string(), "The handshake operation timed out");
@@ -266,7 +246,7 @@ fn server_handshake_times_out_when_client_says_nothing() {
 
 #[test]
 fn read_and_write_time_out_and_io_traits_report_timed_out() {
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let (tx, rx) = std::sync::mpsc::channel::<()>();
     let server = thread::spawn(move || {
         let (s, _) = l.accept().unwrap();
@@ -308,7 +288,7 @@ fn want(e: &pyssl::SslError) -> bool {
 #[test]
 fn non_blocking_handshake_and_io_with_poll_loop() {
     let n = 1 << 20;
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (mut s, _) = l.accept().unwrap();
         let mut got = vec![0u8; n];
@@ -435,7 +415,7 @@ fn ragged_eof_both_ways_with_and_without_suppression() {
 
 #[test]
 fn clean_close_notify_reads_empty_even_without_suppression() {
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (mut s, _) = l.accept().unwrap();
         s.close_notify().unwrap();
@@ -513,7 +493,7 @@ fn ipv6_connect_and_socket_accessors() {
 #[test]
 fn bufreader_and_bufwriter_work_over_the_socket() {
     use std::io::{BufRead, BufReader, BufWriter};
-    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]));
+    let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
     let server = thread::spawn(move || {
         let (s, _) = l.accept().unwrap();
         let mut r = BufReader::new(s);

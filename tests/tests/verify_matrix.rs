@@ -15,6 +15,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use pyssl::{Purpose, PyVerifier, VerifyFailure, VerifyFlags, VerifyMode, VerifyPolicy};
+use pyssl_tests::pki::rsa_key;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
@@ -92,21 +93,6 @@ struct Pki {
     ca_crls: PathBuf,
     /// Scenarios of chain-building, trust and name rules (built with the PKI).
     rules: Vec<Scenario>,
-}
-
-fn rsa_key() -> KeyPair {
-    let out = Command::new("openssl")
-        .args([
-            "genpkey",
-            "-algorithm",
-            "RSA",
-            "-pkeyopt",
-            "rsa_keygen_bits:2048",
-        ])
-        .output()
-        .expect("the openssl CLI must be installed");
-    assert!(out.status.success(), "openssl genpkey failed");
-    KeyPair::from_pem(std::str::from_utf8(&out.stdout).unwrap()).expect("RSA key")
 }
 
 fn ca_params(cn: &str, serial: u8) -> CertificateParams {

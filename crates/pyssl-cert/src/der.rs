@@ -273,6 +273,16 @@ fn indefinite_content_len(data: &[u8]) -> Result<usize, CertError> {
     }
 }
 
+/// Reads the SEQUENCE at the front of `data` (what follows it is ignored), as an
+/// extension value's outer SEQUENCE; any other tag is `[ASN1: WRONG_TAG]`.
+pub(crate) fn read_sequence(data: &[u8]) -> Result<Tlv<'_>, CertError> {
+    let (t, _) = read_tlv(data)?;
+    if !t.is_universal(SEQUENCE) {
+        return Err(asn1_err("WRONG_TAG", "wrong tag"));
+    }
+    Ok(t)
+}
+
 /// Reads one TLV from the front of `data`.
 pub(crate) fn read_tlv(data: &[u8]) -> Result<(Tlv<'_>, &[u8]), CertError> {
     let h = read_header(data)?;

@@ -275,10 +275,7 @@ pub(crate) fn convert(g: &RawGeneralName<'_>) -> Result<(String, SanValue)> {
 /// subjectAltName entries, or `None` when the extension is undecodable.
 pub(crate) fn subject_alt_name(ext: &[u8]) -> Result<Option<Vec<(String, SanValue)>>> {
     let parse = || {
-        let (t, _) = der::read_tlv(ext)?;
-        if !t.is_universal(der::SEQUENCE) {
-            return Err(asn1_err("WRONG_TAG", "wrong tag"));
-        }
+        let t = der::read_sequence(ext)?;
         parse_general_names(&t)
     };
     let Ok(names) = parse() else {
@@ -299,10 +296,7 @@ pub(crate) const AD_CA_ISSUERS: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x
 /// URIs of AIA entries with the given method; `None` when absent/undecodable/no match.
 pub(crate) fn aia_uris(ext: &[u8], method: &[u8]) -> Result<Option<Vec<String>>> {
     let parse = || -> Result<Vec<(&[u8], RawGeneralName<'_>)>> {
-        let (t, _) = der::read_tlv(ext)?;
-        if !t.is_universal(der::SEQUENCE) {
-            return Err(asn1_err("WRONG_TAG", "wrong tag"));
-        }
+        let t = der::read_sequence(ext)?;
         let mut r = t.items();
         let mut out = Vec::new();
         while !r.is_empty() {
@@ -330,10 +324,7 @@ pub(crate) fn aia_uris(ext: &[u8], method: &[u8]) -> Result<Option<Vec<String>>>
 /// URIs in every DistributionPoint's fullName; `None` when absent/undecodable/empty.
 pub(crate) fn crl_distribution_points(ext: &[u8]) -> Result<Option<Vec<String>>> {
     let parse = || -> Result<Vec<Vec<RawGeneralName<'_>>>> {
-        let (t, _) = der::read_tlv(ext)?;
-        if !t.is_universal(der::SEQUENCE) {
-            return Err(asn1_err("WRONG_TAG", "wrong tag"));
-        }
+        let t = der::read_sequence(ext)?;
         let mut r = t.items();
         let mut out = Vec::new();
         while !r.is_empty() {

@@ -4,21 +4,8 @@
 
 mod common;
 use common::*;
-use std::path::Path;
-use std::process::Command;
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the openssl CLI must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use pyssl_testutil::openssl;
 
 const CONFIG: &str = r#"
 [req]

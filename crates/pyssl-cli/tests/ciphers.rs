@@ -1,18 +1,9 @@
 //! `pyssl ciphers` against python3: `--json` output equals `json.dumps(ctx.get_ciphers())`
 //! (restricted to the suites rustls implements) after `ctx.set_ciphers(STRING)`.
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-fn python3() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
-        if p.exists() {
-            return p;
-        }
-    }
-    PathBuf::from("python3")
-}
+use pyssl_tests::python3;
 
 fn pyssl(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pyssl"))

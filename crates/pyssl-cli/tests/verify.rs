@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use pyssl_tests::python3;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
@@ -401,14 +402,4 @@ fn unreadable_input_is_a_clear_error() {
     let junk = dir.file("junk.pem", "not a certificate\n");
     let (status, _) = pyssl(&["--cafile", s(&junk), s(&junk)]);
     assert_eq!(status, 1);
-}
-
-fn python3() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
-        if p.exists() {
-            return p;
-        }
-    }
-    PathBuf::from("python3")
 }

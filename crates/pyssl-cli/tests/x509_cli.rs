@@ -8,18 +8,7 @@ use std::process::{Command, Output};
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../pyssl-cert/tests/data");
 
 fn python(code: &str, args: &[&Path]) -> Vec<u8> {
-    let out = Command::new(pyssl_tests::python3())
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .output()
-        .expect("python3 must be installed");
-    assert!(
-        out.status.success(),
-        "python3: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+    pyssl_tests::python_output(code, args)
 }
 
 fn pyssl(args: &[&str], file: &Path) -> Output {

@@ -9,8 +9,6 @@ mod cert_common;
 
 use cert_common::*;
 use pyssl_trust::{CaData, TrustStore};
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 const PY_LOAD: &str = r#"
 import json, re, ssl, sys
@@ -25,21 +23,12 @@ for hexder in json.load(sys.stdin):
 "#;
 
 fn python_load(ders: &[Vec<u8>]) -> Vec<serde_json::Value> {
-    let mut child = Command::new(support::python3())
-        .arg("-c")
-        .arg(PY_LOAD)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 must be installed");
     let hex: Vec<String> = ders
         .iter()
         .map(|d| d.iter().map(|b| format!("{b:02x}")).collect())
         .collect();
-    let input = serde_json::to_vec(&hex).unwrap();
-    child.stdin.take().unwrap().write_all(&input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
+    let input = serde_json::to_string(&hex).unwrap();
+    pyssl_testutil::run_python_stdin(PY_LOAD, &input)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()

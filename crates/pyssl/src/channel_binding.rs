@@ -4,12 +4,12 @@
 //! - `tls-exporter` (RFC 9266): 32 bytes exported with the label
 //!   `EXPORTER-Channel-Binding` and no context, for TLS 1.3 and TLS 1.2 (rustls only
 //!   negotiates TLS 1.2 with the extended master secret, which RFC 9266 requires).
-//! - `tls-unique` (RFC 5929): always None here. The value is the first Finished
-//!   message's verify_data, which rustls neither exposes nor lets a caller recompute
-//!   (it needs the TLS 1.2 master secret and the handshake transcript). CPython returns
-//!   OpenSSL's value; RFC 9266 deprecates `tls-unique` for TLS 1.3 and it is unsafe on
-//!   TLS 1.2 without the extended master secret. pyssl answers None — "not available"
-//!   in CPython's own terms — rather than anything made up.
+//! - `tls-unique` (RFC 5929): on TLS 1.2, the first Finished message's verify_data,
+//!   recomputed from the recorded handshake and the master secret (see the
+//!   `tls_unique` module); equal to what an OpenSSL peer reports. On TLS 1.3 it is
+//!   None: RFC 9266 deprecates tls-unique there and rustls offers no way to recompute
+//!   OpenSSL's Finished-based value (CPython returns it) — None is CPython's own
+//!   "not available" answer, never a made-up value.
 
 use crate::engine::Connection;
 use crate::{Result, SslError};
@@ -21,7 +21,7 @@ pub const TLS_EXPORTER_LABEL: &[u8] = b"EXPORTER-Channel-Binding";
 /// CPython), CPython's `ValueError` for an unknown type.
 pub(crate) fn channel_binding(conn: &Connection, cb_type: &str) -> Result<Option<Vec<u8>>> {
     match cb_type {
-        "tls-unique" => Ok(None),
+        "tls-unique" => Ok(conn.tls_unique().map(<[u8]>::to_vec)),
         "tls-exporter" => {
             if !conn.is_handshake_done() {
                 return Ok(None);

@@ -23,6 +23,10 @@ pub(crate) struct Extras {
     pub(crate) num_tickets: Option<usize>,
     /// `set_ecdh_curve`: the only key-exchange group offered/accepted.
     pub(crate) ecdh_curve: Option<&'static dyn SupportedKxGroup>,
+    /// Server session cache, ticket keys and statistics (kept across config rebuilds).
+    pub(crate) sessions: Arc<crate::session_store::ServerSessions>,
+    /// `sni_callback` / `set_servername_callback`.
+    pub(crate) sni_callback: Option<crate::sni::SniCallback>,
 }
 
 impl Extras {
@@ -46,17 +50,19 @@ pub(crate) fn apply_provider(s: &Settings, p: &mut CryptoProvider) {
 
 /// Server config settings from the extras.
 pub(crate) fn apply_server(s: &Settings, cfg: &mut rustls::ServerConfig) {
-    if let Some(k) = &s.extras.keylog {
-        cfg.key_log = k.clone();
-    }
+    cfg.key_log = crate::tls_unique::capture_log(s.extras.keylog.clone());
     cfg.send_tls13_tickets = s.extras.num_tickets();
+    cfg.session_storage = s.extras.sessions.cache.clone();
+    if !s.options.contains(crate::OP_NO_TICKET) {
+        if let Some(t) = &s.extras.sessions.ticketer {
+            cfg.ticketer = t.clone();
+        }
+    }
 }
 
 /// Client config settings from the extras.
 pub(crate) fn apply_client(s: &Settings, cfg: &mut rustls::ClientConfig) {
-    if let Some(k) = &s.extras.keylog {
-        cfg.key_log = k.clone();
-    }
+    cfg.key_log = crate::tls_unique::capture_log(s.extras.keylog.clone());
 }
 
 impl SslContext {
@@ -111,6 +117,16 @@ impl SslContext {
             s.extras.num_tickets = Some(n);
             Ok(())
         })
+    }
+
+    /// `SSLContext.session_stats()`: CPython's eleven keys in its order. `number` is
+    /// the entries of the server's stateful cache (rustls caches TLS 1.2 sessions only
+    /// when it issues no ticket, and TLS 1.3 sessions only under `OP_NO_TICKET`),
+    /// `connect*`/`accept*` count handshakes started/completed, `hits` resumed server
+    /// handshakes, `misses` cache lookups that found nothing, `cache_full` evictions;
+    /// `timeouts` and the renegotiation counters are 0 (no renegotiation in rustls).
+    pub fn session_stats(&self) -> Vec<(&'static str, u64)> {
+        crate::session_store::stats_of(&self.settings().extras.sessions)
     }
 
     /// `SSLContext.set_ecdh_curve(name)`: offer/accept only that key-exchange group

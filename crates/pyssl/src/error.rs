@@ -287,7 +287,10 @@ impl From<pyssl_cert::CertError> for SslError {
     fn from(e: pyssl_cert::CertError) -> Self {
         let kind = match e.python_class {
             "SSLError" => ErrorKind::Ssl,
-            "ValueError" | "UnicodeDecodeError" | "UnicodeEncodeError" => ErrorKind::Value,
+            // binascii.Error is a ValueError subclass; SystemError is what CPython raises
+            // for OIDs OpenSSL refuses (a CPython quirk): neither is an OSError.
+            "ValueError" | "UnicodeDecodeError" | "UnicodeEncodeError" | "binascii.Error"
+            | "SystemError" => ErrorKind::Value,
             "TypeError" => ErrorKind::Type,
             _ => ErrorKind::Os,
         };
@@ -315,3 +318,24 @@ pub(crate) use map::from_rustls;
 
 /// Result type of pyssl.
 pub type Result<T, E = SslError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod cert_error_kind_tests {
+    use super::*;
+
+    #[test]
+    fn cert_errors_keep_their_python_class() {
+        let e = SslError::from(pyssl_cert::CertError::other(
+            "binascii.Error",
+            "Incorrect padding",
+        ));
+        assert_eq!(e.kind(), ErrorKind::Value);
+        assert_eq!(e.python_class(), "binascii.Error");
+        let e = SslError::from(pyssl_cert::CertError::io(&std::io::Error::from(
+            std::io::ErrorKind::NotFound,
+        )));
+        assert_eq!(e.kind(), ErrorKind::Os);
+        assert_eq!(e.python_class(), "FileNotFoundError");
+        assert_eq!(e.errno(), Some(2));
+    }
+}

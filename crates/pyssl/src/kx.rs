@@ -114,42 +114,13 @@ pub fn ecdh_curve(name: &str) -> Result<&'static dyn SupportedKxGroup> {
         "X25519" => Ok(kx_group::X25519),
         _ if OPENSSL_ONLY_GROUPS.contains(&name) => Err(SslError::not_implemented(format!(
             "elliptic curve {} is not supported by rustls (supported: prime256v1, secp384r1, X25519)",
-            py_repr(name)
+            pyssl_cert::python_repr_str(name)
         ))),
         _ => Err(SslError::value(format!(
             "unknown elliptic curve name {}",
-            py_repr(name)
+            pyssl_cert::python_repr_str(name)
         ))),
     }
-}
-
-/// Python's `repr()` of a `str`.
-fn py_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || (0x7f..0xa0).contains(&(c as u32)) => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }
 
 /// `SSLContext.load_dh_params(path)`: validates a PEM DH-parameters file as OpenSSL does and

@@ -144,6 +144,9 @@ pub mod keylog;
 mod keys;
 mod object;
 mod session;
+mod session_store;
+pub mod sni;
+mod tls_unique;
 
 pub use bio::MemoryBio;
 pub use constants::*;

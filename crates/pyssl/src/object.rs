@@ -217,9 +217,8 @@ impl SslObject {
     }
 
     /// `get_channel_binding(cb_type)`: `"tls-exporter"` (RFC 9266) after the handshake;
-    /// `"tls-unique"` is always None (rustls does not expose the Finished message — see
-    /// the `channel_binding` module docs); None before the handshake; other types are
-    /// CPython's `ValueError`.
+    /// `"tls-unique"` (RFC 5929) on TLS 1.2, None on TLS 1.3 (see the `channel_binding`
+    /// module docs); None before the handshake; other types are CPython's `ValueError`.
     pub fn get_channel_binding(&self, cb_type: &str) -> Result<Option<Vec<u8>>> {
         crate::channel_binding::channel_binding(&self.conn, cb_type)
     }

@@ -1,13 +1,16 @@
-//! [`SslSession`]: CPython's `ssl.SSLSession`. (Minimal for now: resumption is issue 5's
-//! work; this type is the handle the engine will hand out and accept.)
+//! [`SslSession`]: CPython's `ssl.SSLSession` — a handle on the resumption values one
+//! client connection received (see `session_store` for the rules).
 
 use std::sync::Arc;
 
 /// A TLS session that a client may reuse, like `ssl.SSLSession`.
 ///
-/// rustls keeps client session values opaque, so this is an in-process handle.
-/// Until resumption support lands, the engine never produces one and
-/// `SslObject::session()` returns `None` (as CPython does before any session exists).
+/// rustls keeps client session values opaque, so this is an in-process handle (it
+/// cannot be serialized). Field provenance: `has_ticket`, `time` and
+/// `ticket_lifetime_hint` are the values rustls stored; `id` is the TLS 1.2 session id
+/// as received, or for ticket-only / TLS 1.3 sessions a stable SHA-256 of the ticket;
+/// `timeout` is derived (ticket lifetime on TLS 1.3, OpenSSL's 7200 s on TLS 1.2).
+/// TLS 1.3 tickets are single-use: each resumption from this session consumes one.
 #[derive(Clone, Debug)]
 pub struct SslSession {
     pub(crate) inner: Arc<SessionData>,
@@ -28,6 +31,8 @@ pub(crate) struct SessionData {
     pub(crate) has_ticket: bool,
     /// Identity of the context that created it (sessions only resume with their context).
     pub(crate) context_id: usize,
+    /// The resumption values behind this session (client connections' stores).
+    pub(crate) store: Option<std::sync::Arc<crate::session_store::ClientStore>>,
 }
 
 impl SslSession {
@@ -53,8 +58,10 @@ impl SslSession {
     }
 }
 
+/// Sessions are equal when they have the same id and context (CPython compares
+/// `SSLSession`s by id; each `session` access makes a new handle).
 impl PartialEq for SslSession {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        self.inner.id == other.inner.id && self.inner.context_id == other.inner.context_id
     }
 }

@@ -116,6 +116,9 @@ fn set_ecdh_curve_matches_python3() {
         "a\"b'c",
         "tab\there",
         "é",
+        "nbsp\u{a0}",
+        "line\u{2028}sep",
+        "del\u{7f}",
     ];
     let input: String = names
         .iter()

@@ -2,35 +2,10 @@
 //! and a tiny DER builder for hand-made certificates.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-use std::process::Command;
-
-/// The python3 to compare against: 3.13 under pyenv when present, else `python3`.
-/// A missing python3 is a test failure.
-pub fn python3() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
-        if p.exists() {
-            return p;
-        }
-    }
-    PathBuf::from("python3")
-}
-
 /// Runs `python3 -c CODE ARGS...`, returns stdout parsed as JSON (key order kept).
 pub fn python_json(code: &str, args: &[String]) -> serde_json::Value {
-    let out = Command::new(python3())
-        .arg("-c")
-        .arg(code)
-        .args(args)
-        .output()
-        .expect("python3 must be installed for the differential tests");
-    assert!(
-        out.status.success(),
-        "python3 failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("python3 printed JSON")
+    serde_json::from_slice(&pyssl_testutil::python_output(code, args))
+        .expect("python3 printed JSON")
 }
 
 /// Python code: converts a cert dict to pyssl's JSON convention.

@@ -7,14 +7,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use pyssl::socket::{create_connection, SocketOptions};
-use pyssl::{
-    create_default_context, ErrorKind, Purpose, SslContext, SslError, SslSocket, VerifyMode,
-};
+use pyssl::{create_default_context, ErrorKind, Purpose, SslContext, SslSocket, VerifyMode};
 use serde_json::{json, Value};
 
 use super::tls_common::{
-    cipher_json, fail, hex, parse_host_port, parse_version, peercert_json, sha256_hex, split_alpn,
-    usage,
+    cipher_json, fail, hex, parse_host_port, password, peercert_json, sha256_hex, usage, TlsOptions,
 };
 
 /// Most bytes `--send` collects from the peer before it stops reading.
@@ -52,27 +49,15 @@ pub struct Args {
     /// Password of an encrypted key.
     #[arg(long)]
     pub pass: Option<String>,
-    /// ALPN protocols, comma separated.
-    #[arg(long)]
-    pub alpn: Option<String>,
-    /// Lowest TLS version (TLSv1.2 or TLSv1.3).
-    #[arg(long)]
-    pub min_version: Option<String>,
-    /// Highest TLS version (TLSv1.2 or TLSv1.3).
-    #[arg(long)]
-    pub max_version: Option<String>,
-    /// OpenSSL cipher string for TLS 1.2 suites.
-    #[arg(long)]
-    pub ciphers: Option<String>,
+    /// ALPN, TLS versions, ciphers, key log.
+    #[command(flatten)]
+    pub tls: TlsOptions,
     /// Reconnect N more times, resuming the previous connection's session.
     #[arg(long, default_value_t = 0)]
     pub reconnect: u32,
     /// Send TEXT (UTF-8, literal) on every connection, then read the reply.
     #[arg(long)]
     pub send: Option<String>,
-    /// Append TLS secrets to FILE (NSS key log format).
-    #[arg(long)]
-    pub keylog: Option<PathBuf>,
     /// Socket timeout in seconds for connect, handshake and each read.
     #[arg(long, default_value_t = 10.0)]
     pub timeout: f64,
@@ -115,29 +100,10 @@ pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
         ctx.set_verify_mode(VerifyMode::CertNone)?;
     }
     if let Some(cert) = &args.cert {
-        let password = args
-            .pass
-            .as_ref()
-            .map(|p| pyssl::Password::from(p.as_bytes()));
-        ctx.load_cert_chain(cert, args.key.as_deref(), password)?;
+        ctx.load_cert_chain(cert, args.key.as_deref(), password(args.pass.as_ref()))?;
     }
-    if let Some(alpn) = &args.alpn {
-        ctx.set_alpn_protocols(&split_alpn(alpn))?;
-    }
-    if let Some(v) = &args.min_version {
-        ctx.set_minimum_version(parse_version(v).map_err(SslError::value)?)?;
-    }
-    if let Some(v) = &args.max_version {
-        ctx.set_maximum_version(parse_version(v).map_err(SslError::value)?)?;
-    }
-    if let Some(c) = &args.ciphers {
-        ctx.set_ciphers(c)?;
-    }
-    if let Some(path) = &args.keylog {
-        // TODO(issue 5): keylog_filename on the context once the sessions/keylog work lands.
-        let _ = path;
-        eprintln!("warning: --keylog is not supported yet (needs SSLContext.keylog_filename)");
-    }
+    args.tls.apply(&ctx)?;
+    args.tls.warn_keylog();
     Ok(ctx)
 }
 

@@ -11,7 +11,7 @@ use pyssl::socket::SocketOptions;
 use pyssl::{create_default_context, Purpose, SslContext, SslError, SslSocket, VerifyMode};
 use serde_json::{json, Value};
 
-use super::tls_common::{cipher_json, error_json, fail, parse_version, peercert_json, split_alpn};
+use super::tls_common::{cipher_json, error_json, fail, password, peercert_json, TlsOptions};
 
 /// Client-certificate policy (`--verify-client`).
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,21 +48,12 @@ pub struct Args {
     /// Client certificate policy.
     #[arg(long, value_enum, default_value_t = VerifyClient::None)]
     pub verify_client: VerifyClient,
-    /// ALPN protocols, comma separated.
-    #[arg(long)]
-    pub alpn: Option<String>,
     /// Another certificate for an SNI name: `NAME=CERT[,KEY]` (repeatable).
     #[arg(long)]
     pub sni: Vec<String>,
-    /// Lowest TLS version (TLSv1.2 or TLSv1.3).
-    #[arg(long)]
-    pub min_version: Option<String>,
-    /// Highest TLS version (TLSv1.2 or TLSv1.3).
-    #[arg(long)]
-    pub max_version: Option<String>,
-    /// OpenSSL cipher string for TLS 1.2 suites.
-    #[arg(long)]
-    pub ciphers: Option<String>,
+    /// ALPN, TLS versions, ciphers, key log.
+    #[command(flatten)]
+    pub tls: TlsOptions,
     /// TLS 1.3 session tickets to send after a full handshake.
     #[arg(long)]
     pub num_tickets: Option<u32>,
@@ -75,9 +66,6 @@ pub struct Args {
     /// Exit after this many accepted connections (failed handshakes included).
     #[arg(long)]
     pub max_conns: Option<u64>,
-    /// Append TLS secrets to FILE (NSS key log format).
-    #[arg(long)]
-    pub keylog: Option<PathBuf>,
     /// One JSON line per handshake.
     #[arg(long)]
     pub json: bool,
@@ -233,37 +221,18 @@ pub fn build_context(
     key: Option<&std::path::Path>,
 ) -> pyssl::Result<SslContext> {
     let ctx = create_default_context(Purpose::ClientAuth, args.cafile.as_deref(), None, None)?;
-    let password = || {
-        args.pass
-            .as_ref()
-            .map(|p| pyssl::Password::from(p.as_bytes()))
-    };
-    ctx.load_cert_chain(cert, key, password())?;
+    ctx.load_cert_chain(cert, key, password(args.pass.as_ref()))?;
     ctx.set_verify_mode(match args.verify_client {
         VerifyClient::None => VerifyMode::CertNone,
         VerifyClient::Optional => VerifyMode::CertOptional,
         VerifyClient::Required => VerifyMode::CertRequired,
     })?;
-    if let Some(alpn) = &args.alpn {
-        ctx.set_alpn_protocols(&split_alpn(alpn))?;
-    }
-    if let Some(v) = &args.min_version {
-        ctx.set_minimum_version(parse_version(v).map_err(SslError::value)?)?;
-    }
-    if let Some(v) = &args.max_version {
-        ctx.set_maximum_version(parse_version(v).map_err(SslError::value)?)?;
-    }
-    if let Some(c) = &args.ciphers {
-        ctx.set_ciphers(c)?;
-    }
+    args.tls.apply(&ctx)?;
     if args.num_tickets.is_some() {
         // TODO(issue 5): SSLContext.num_tickets once sessions land.
         eprintln!("warning: --num-tickets is not supported yet (needs SSLContext.num_tickets)");
     }
-    if args.keylog.is_some() {
-        // TODO(issue 5): SSLContext.keylog_filename once keylog lands.
-        eprintln!("warning: --keylog is not supported yet (needs SSLContext.keylog_filename)");
-    }
+    args.tls.warn_keylog();
     Ok(ctx)
 }
 

@@ -1,9 +1,10 @@
 //! Helpers shared by `s_client`, `s_server` and `get-server-certificate`: address and
-//! version parsing, CPython-shaped error JSON, hashes.
+//! version parsing, the shared context flags, CPython-shaped error JSON, hashes.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use pyssl::{SslError, TlsVersion};
+use pyssl::{SslContext, SslError, TlsVersion};
 use serde_json::{json, Value};
 
 /// Splits `HOST:PORT` (`[v6addr]:PORT` for IPv6 literals).
@@ -37,6 +38,58 @@ pub fn parse_version(s: &str) -> Result<TlsVersion, String> {
         "1.3" | "1_3" => Ok(TlsVersion::TlsV1_3),
         _ => Err(format!("unknown TLS version {s:?} (TLSv1.2 or TLSv1.3)")),
     }
+}
+
+/// The context flags `s_client` and `s_server` share.
+#[derive(clap::Args, Debug)]
+pub struct TlsOptions {
+    /// ALPN protocols, comma separated.
+    #[arg(long)]
+    pub alpn: Option<String>,
+    /// Lowest TLS version (TLSv1.2 or TLSv1.3).
+    #[arg(long)]
+    pub min_version: Option<String>,
+    /// Highest TLS version (TLSv1.2 or TLSv1.3).
+    #[arg(long)]
+    pub max_version: Option<String>,
+    /// OpenSSL cipher string for TLS 1.2 suites.
+    #[arg(long)]
+    pub ciphers: Option<String>,
+    /// Append TLS secrets to FILE (NSS key log format).
+    #[arg(long)]
+    pub keylog: Option<PathBuf>,
+}
+
+impl TlsOptions {
+    /// Sets ALPN, the version bounds and the ciphers on `ctx`, in that order.
+    pub fn apply(&self, ctx: &SslContext) -> pyssl::Result<()> {
+        if let Some(alpn) = &self.alpn {
+            ctx.set_alpn_protocols(&split_alpn(alpn))?;
+        }
+        if let Some(v) = &self.min_version {
+            ctx.set_minimum_version(parse_version(v).map_err(SslError::value)?)?;
+        }
+        if let Some(v) = &self.max_version {
+            ctx.set_maximum_version(parse_version(v).map_err(SslError::value)?)?;
+        }
+        if let Some(c) = &self.ciphers {
+            ctx.set_ciphers(c)?;
+        }
+        Ok(())
+    }
+
+    /// Warns on stderr when `--keylog` is given: not supported yet.
+    pub fn warn_keylog(&self) {
+        if self.keylog.is_some() {
+            // TODO(issue 5): SSLContext.keylog_filename once keylog lands.
+            eprintln!("warning: --keylog is not supported yet (needs SSLContext.keylog_filename)");
+        }
+    }
+}
+
+/// `--pass` as a key password.
+pub fn password(pass: Option<&String>) -> Option<pyssl::Password> {
+    pass.map(|p| pyssl::Password::from(p.as_bytes()))
 }
 
 /// `{"type", "library", "reason", "verify_code", "verify_message", "message"}` for an error,

@@ -8,17 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The python3 to compare against: 3.13 under pyenv when present, else `python3`.
-/// A missing python3 fails the test.
-pub fn python3() -> PathBuf {
-    if let Some(home) = std::env::var_os("HOME") {
-        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
-        if p.exists() {
-            return p;
-        }
-    }
-    PathBuf::from("python3")
-}
+pub use pyssl_testutil::python3;
 
 /// Environment for a child process: `None` removes the variable, `Some` sets it.
 #[derive(Debug, Clone, Default)]
@@ -130,19 +120,7 @@ pub fn python_trust_batch(cases: &[Vec<String>], env: &Env) -> Vec<serde_json::V
     values
 }
 
-/// Runs `openssl ARGS` in `dir`, panicking on failure.
-pub fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+pub use pyssl_testutil::openssl;
 
 const CONFIG: &str = "\
 [req]

@@ -90,6 +90,14 @@ pub struct Connection {
     received_close: bool,
     plain_pending: usize,
     hello: Option<HelloInfo>,
+    /// Client: this connection's session store (issue 5, `session_store`).
+    client_store: Option<std::sync::Arc<crate::session_store::ClientStore>>,
+    /// Whether the completed handshake was counted in `session_stats()`.
+    counted: bool,
+    /// Handshake records both ways, for tls-unique (`crate::tls_unique`).
+    recorder: Option<Box<crate::tls_unique::Recorder>>,
+    /// tls-unique, computed when a TLS 1.2 handshake completes.
+    tls_unique: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -202,6 +210,10 @@ impl Connection {
             received_close: false,
             plain_pending: 0,
             hello: None,
+            client_store: None,
+            counted: false,
+            recorder: Some(Box::default()),
+            tls_unique: None,
         };
         if let Some(s) = opts.session {
             c.set_session(s)?;
@@ -246,9 +258,46 @@ impl Connection {
         self.hello.as_ref()
     }
 
-    /// The session set for resumption / established (resumption: issue 5).
+    /// `session`: on a client after the handshake, a handle on what this connection
+    /// received (see `session_store`); before it, the session set for resumption.
     pub fn session(&self) -> Option<SslSession> {
-        self.session.clone()
+        match &self.client_store {
+            Some(store) if self.is_handshake_done() => Some(crate::session_store::session_of(
+                store,
+                self.ctx.id(),
+                self.version(),
+            )),
+            _ => self.session.clone(),
+        }
+    }
+
+    /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
+    pub(crate) fn tls_unique(&self) -> Option<&[u8]> {
+        self.tls_unique.as_deref()
+    }
+
+    /// `session_stats()` bookkeeping: a handshake started / completed.
+    fn count_handshake(&mut self, done: bool) {
+        let s = self.ctx.settings();
+        let st = &s.extras.sessions.stats;
+        let bump = |a: &std::sync::atomic::AtomicU64| {
+            a.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        match (self.server_side, done) {
+            (false, false) => bump(&st.connect),
+            (true, false) => bump(&st.accept),
+            (false, true) => bump(&st.connect_good),
+            (true, true) => {
+                bump(&st.accept_good);
+                let resumed = self
+                    .rustls()
+                    .and_then(|c| c.handshake_kind())
+                    .is_some_and(|k| k == rustls::HandshakeKind::Resumed);
+                if resumed {
+                    bump(&st.hits);
+                }
+            }
+        }
     }
 
     /// Sets the session to resume (clients, before the handshake).
@@ -401,6 +450,7 @@ impl Connection {
             }
             _ => return Ok(()),
         }
+        self.count_handshake(false);
         if self.server_side {
             self.state = State::Accepting(Box::default());
             return Ok(());
@@ -409,16 +459,22 @@ impl Connection {
             .ctx
             .client_config(self.server_hostname.is_some())
             .and_then(|cfg| {
+                // Resumption only from an explicitly set session (issue 5).
+                let (cfg, store) =
+                    crate::session_store::client_config_for(&cfg, self.session.as_ref());
                 let name = match &self.server_hostname {
                     Some(h) => ServerName::try_from(h.clone())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
                     None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
-                rustls::ClientConnection::new(cfg, name).map_err(|e| from_rustls(&e, Side::Client))
+                rustls::ClientConnection::new(cfg, name)
+                    .map(|c| (c, store))
+                    .map_err(|e| from_rustls(&e, Side::Client))
             });
         match built {
-            Ok(mut c) => {
+            Ok((mut c, store)) => {
+                self.client_store = Some(store);
                 c.set_buffer_limit(None);
                 self.state = State::Tls(Box::new(c.into()));
                 Ok(())
@@ -480,6 +536,9 @@ impl Connection {
             Err(e) => return Err(self.fail(SslError::from(e))),
         };
         self.records.advance(&data[..consumed]);
+        if let Some(r) = &mut self.recorder {
+            r.observe(self.server_side, &data[..consumed]);
+        }
         self.process()?;
         Ok(consumed)
     }
@@ -519,6 +578,13 @@ impl Connection {
                     if st.peer_has_closed() {
                         self.received_close = true;
                     }
+                    if !self.counted && !c.is_handshaking() {
+                        self.counted = true;
+                        if let Some(r) = self.recorder.take() {
+                            self.tls_unique = crate::tls_unique::finish(*r, c);
+                        }
+                        self.count_handshake(true);
+                    }
                     Ok(())
                 }
                 Err(e) => {
@@ -542,7 +608,12 @@ impl Connection {
                 .unwrap_or_default(),
         };
         self.hello = Some(info);
-        // HOOK (issue 5): the SNI callback runs here; it may call set_context().
+        // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
+        let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
+        if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref()) {
+            self.out.extend_from_slice(&crate::sni::alert_record(alert));
+            return Err(self.fail(e));
+        }
         let chosen = {
             let s = self.ctx.settings();
             let offers = &self.hello.as_ref().expect("just set").alpn;
@@ -585,7 +656,14 @@ impl Connection {
         }
         if let State::Tls(c) = &mut self.state {
             while c.wants_write() {
-                let k = c.write_tls(wr)?;
+                let k = match &mut self.recorder {
+                    Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
+                        inner: wr,
+                        rec: r,
+                        from_client: !self.server_side,
+                    })?,
+                    None => c.write_tls(wr)?,
+                };
                 if k == 0 {
                     break;
                 }

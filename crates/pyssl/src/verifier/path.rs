@@ -369,14 +369,8 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
     // is a complete chain by itself.
     if let Some(i) = idx.anchor_index_of_der(req.end_entity) {
         let sc = &idx.certs[i];
-        return finish(
-            idx,
-            req,
-            vec![(sc.der.clone(), sc.facts.clone())],
-            vec![sc.der.clone()],
-            now,
-            None,
-        );
+        let path = vec![(sc.der.clone(), sc.facts.clone())];
+        return finish(idx, req, path, now, Revocation::Webpki(None));
     }
 
     let ee = EndEntityCert::try_from(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
@@ -420,12 +414,7 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
         Err(e) => return Err(map_webpki(&e)),
     };
 
-    let store_used = path
-        .iter()
-        .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
-        .map(|(der, _)| der.clone())
-        .collect();
-    finish(idx, req, path, store_used, now, time_used)
+    finish(idx, req, path, now, Revocation::Webpki(time_used))
 }
 
 /// A CA certificate as the leaf (webpki refuses it as an end entity): the chain is built
@@ -447,33 +436,7 @@ fn verify_ca_leaf(idx: &StoreIndex, req: &Request<'_>, now: i64) -> Result<Verif
         .map(|d| CertFacts::parse(&d).map(|f| (d, f)))
         .collect::<Option<_>>()
         .ok_or(Rejection::BadEncoding)?;
-    let store_used = path
-        .iter()
-        .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
-        .map(|(der, _)| der.clone())
-        .collect();
-    check_extensions(req.policy, &path)?;
-    if let Some(name) = req.hostname {
-        match_hostname(req.end_entity, name, req.policy.hostname_checks_common_name)?;
-    }
-    if let Some(depth) = crl_flags(req.policy) {
-        let checked = match depth {
-            RevocationCheckDepth::EndEntity => 1,
-            RevocationCheckDepth::Chain => path.len(),
-        };
-        for (_, f) in &path[..checked] {
-            check_crl_by_name(idx, f)?;
-        }
-    }
-    for (_, f) in path.iter().rev() {
-        if let Some(code) = f.time_error(now) {
-            return Err(fail(code));
-        }
-    }
-    Ok(Verified {
-        chain: path.into_iter().map(|(d, _)| d).collect(),
-        store_used,
-    })
+    finish(idx, req, path, now, Revocation::ByName)
 }
 
 /// Whether `cert`'s signature verifies with `issuer`'s public key (any supported algorithm).
@@ -515,15 +478,28 @@ fn check_crl_by_name(idx: &StoreIndex, cert: &CertFacts) -> Result<(), Rejection
     Ok(())
 }
 
+/// How [`finish`] looks up revocation for a built path.
+enum Revocation {
+    /// webpki's check below the anchor (with the verification time webpki used, if any),
+    /// plus OpenSSL's by-name lookup where webpki does not look.
+    Webpki(Option<u64>),
+    /// Only the CRLs named after each certificate's issuer (a name-built chain).
+    ByName,
+}
+
 /// The checks after chain building, in OpenSSL's order.
 fn finish(
     idx: &StoreIndex,
     req: &Request<'_>,
     path: Vec<(CertificateDer<'static>, CertFacts)>,
-    store_used: Vec<CertificateDer<'static>>,
     now: i64,
-    time_used: Option<u64>,
+    revocation: Revocation,
 ) -> Result<Verified, Rejection> {
+    let store_used = path
+        .iter()
+        .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
+        .map(|(der, _)| der.clone())
+        .collect();
     check_extensions(req.policy, &path)?;
     // check_id
     if let Some(name) = req.hostname {
@@ -531,7 +507,20 @@ fn finish(
     }
     // check_revocation
     if let Some(depth) = crl_flags(req.policy) {
-        check_revocation(idx, req, &path, depth, time_used)?;
+        match revocation {
+            Revocation::Webpki(time_used) => {
+                check_revocation(idx, req, &path, depth, time_used)?;
+            }
+            Revocation::ByName => {
+                let checked = match depth {
+                    RevocationCheckDepth::EndEntity => 1,
+                    RevocationCheckDepth::Chain => path.len(),
+                };
+                for (_, f) in &path[..checked] {
+                    check_crl_by_name(idx, f)?;
+                }
+            }
+        }
     }
     // internal_verify: validity times, from the anchor down to the leaf.
     for (_, f) in path.iter().rev() {

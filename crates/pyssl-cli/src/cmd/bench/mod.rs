@@ -17,6 +17,7 @@ mod runner;
 mod spec;
 mod stats;
 mod tcp;
+mod wire;
 
 use std::process::ExitCode;
 

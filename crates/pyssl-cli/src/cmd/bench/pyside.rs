@@ -71,6 +71,15 @@ impl Contexts {
     /// tickets), one client `read()` so it is processed, as a Python user must before taking
     /// `session`.
     fn handshake(&self, session: Option<SslSession>) -> Result<Pair, String> {
+        self.handshake_seen(session, None)
+    }
+
+    /// [`handshake`](Self::handshake), keeping a copy of the server's bytes in `seen`.
+    fn handshake_seen(
+        &self,
+        session: Option<SslSession>,
+        mut seen: Option<&mut Vec<u8>>,
+    ) -> Result<Pair, String> {
         let mut client = peer(
             &self.client,
             WrapOptions {
@@ -95,7 +104,7 @@ impl Contexts {
             if !server_done {
                 server_done = step(&mut server.obj)?;
             }
-            moved |= transfer(&server.outgoing, &client.incoming)?;
+            moved |= transfer_seen(&server.outgoing, &client.incoming, seen.as_deref_mut())?;
             if client_done && server_done && !moved {
                 if client.incoming.pending() > 0 {
                     match client.obj.read(1) {
@@ -132,6 +141,23 @@ fn step(obj: &mut SslObject) -> Result<bool, String> {
         Err(e) if e.kind() == ErrorKind::WantRead => Ok(false),
         Err(e) => Err(err(e)),
     }
+}
+
+/// [`transfer`], appending what moved to `seen` when given.
+fn transfer_seen(
+    from: &MemoryBio,
+    to: &MemoryBio,
+    seen: Option<&mut Vec<u8>>,
+) -> Result<bool, String> {
+    let data = from.read(None);
+    if data.is_empty() {
+        return Ok(false);
+    }
+    if let Some(seen) = seen {
+        seen.extend_from_slice(&data);
+    }
+    to.write(&data).map_err(err)?;
+    Ok(true)
 }
 
 /// `to.write(from.read())`; whether anything moved.
@@ -181,7 +207,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
             Ok(n as f64)
         })),
         Kind::Resumed => {
-            let mut session = first_session(&ctxs)?;
+            let mut session = first_session(&ctxs, &case.spec)?;
             Ok(Box::new(move |n| {
                 for _ in 0..n {
                     let pair = ctxs.handshake(Some(session.clone()))?;
@@ -224,11 +250,26 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
     }
 }
 
-fn first_session(ctxs: &Contexts) -> Result<SslSession, String> {
-    let pair = ctxs.handshake(None)?;
-    pair.client.obj.session().ok_or_else(|| {
+fn first_session(ctxs: &Contexts, spec: &Spec) -> Result<SslSession, String> {
+    let mut seen = Vec::new();
+    let pair = ctxs.handshake_seen(None, Some(&mut seen))?;
+    let session = pair.client.obj.session().ok_or_else(|| {
         "pyssl produced no session to resume (session support not available yet)".to_string()
-    })
+    })?;
+    // TLS 1.2: check on the wire which mechanism the server offered (has_ticket() is the
+    // session's own claim; the NewSessionTicket message is the fact).
+    if spec.version == Version::Tls12 {
+        let ticket = super::wire::tls12_ticket_issued(&seen);
+        let want = spec.resume == Resume::Ticket;
+        if ticket != want {
+            return Err(format!(
+                "the pyssl server issued {} TLS 1.2 session ticket; this case needs {}",
+                if ticket { "a" } else { "no" },
+                if want { "one" } else { "session-ID resumption" }
+            ));
+        }
+    }
+    Ok(session)
 }
 
 fn err(e: SslError) -> String {

@@ -58,7 +58,9 @@ impl Raw {
             .with_no_client_auth()
             .with_single_cert(vec![id.cert_der.clone()], id.key())
             .map_err(err)?;
-        if spec.resume == Resume::Ticket {
+        // Stateless tickets unless the case is about session IDs — what pyssl's servers do
+        // (and OpenSSL's), so both sides do the same work after every handshake.
+        if spec.resume != Resume::SessionId {
             server.ticketer = rustls::crypto::ring::Ticketer::new().map_err(err)?;
         }
         Ok(Raw {

@@ -1,0 +1,88 @@
+//! Test-only helpers shared by the workspace's test suites: locating python3 (the
+//! differential-test oracle) and running it or the `openssl` CLI, panicking with the
+//! child's stderr on failure.
+//!
+//! No pyssl dependency, so every crate (and `pyssl-tests`) can dev-depend on it.
+#![forbid(unsafe_code)]
+
+use std::ffi::OsStr;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The python3 to compare against: 3.13 under pyenv when present, else `python3`.
+///
+/// A missing python3 is a test failure, not a skip.
+pub fn python3() -> PathBuf {
+    if let Some(home) = std::env::var_os("HOME") {
+        let p = PathBuf::from(home).join(".pyenv/versions/3.13.0/bin/python3");
+        if p.exists() {
+            return p;
+        }
+    }
+    PathBuf::from("python3")
+}
+
+/// Runs `python3 -c CODE ARGS...` and returns its raw stdout; panics with stderr on failure.
+pub fn python_output<I, S>(code: &str, args: I) -> Vec<u8>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = Command::new(python3())
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .output()
+        .expect("python3 must be installed for the differential tests");
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Runs `python3 -c CODE ARGS...` and returns stdout; panics with stderr on failure.
+pub fn run_python(code: &str, args: &[&str]) -> String {
+    String::from_utf8(python_output(code, args)).expect("python3 printed UTF-8")
+}
+
+/// Runs `python3 -c CODE` with `stdin` as standard input and returns stdout; panics on failure.
+pub fn run_python_stdin(code: &str, stdin: &str) -> String {
+    let mut child = Command::new(python3())
+        .arg("-c")
+        .arg(code)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 must be installed for the differential tests");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write to python3");
+    let out = child.wait_with_output().expect("python3 output");
+    assert!(
+        out.status.success(),
+        "python3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("python3 printed UTF-8")
+}
+
+/// Runs `openssl ARGS` in `dir`, panicking with its stderr on failure.
+pub fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the openssl CLI must be installed");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

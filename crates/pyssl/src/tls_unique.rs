@@ -1,0 +1,230 @@
+//! `tls-unique` (RFC 5929) for TLS 1.2: the first Finished message's verify_data,
+//! recomputed from what pyssl saw.
+//!
+//! rustls exposes neither the Finished message nor the master secret through its API,
+//! so the engine records the plaintext handshake records both ways until each side's
+//! ChangeCipherSpec ([`Recorder`]), and the TLS 1.2 master secret is taken from rustls'
+//! key-log hook (the `CLIENT_RANDOM` line; [`capture_log`] — held in a small in-memory
+//! table only until the handshake completes). Then
+//! `verify_data = PRF(master_secret, label, Hash(handshake messages))[..12]` with the
+//! suite's hash, where the first Finished is the client's for a full handshake (label
+//! "client finished") and the server's for an abbreviated one ("server finished").
+//! The extended master secret changes only the master secret, not this formula.
+//! TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ring::hmac;
+
+/// Per-direction cap on recorded handshake bytes (certificate chains fit easily).
+const MAX_RECORDED: usize = 256 * 1024;
+/// Master secrets of handshakes in progress, by client_random.
+const MAX_PENDING: usize = 512;
+
+type Pending = VecDeque<(Vec<u8>, Vec<u8>)>;
+
+fn pending() -> &'static Mutex<Pending> {
+    static P: OnceLock<Mutex<Pending>> = OnceLock::new();
+    P.get_or_init(Mutex::default)
+}
+
+/// The key log that rustls calls: captures TLS 1.2 master secrets for tls-unique and
+/// forwards everything to the user's key log file, if any.
+pub(crate) struct CaptureLog {
+    pub(crate) file: Option<Arc<crate::keylog::KeyLogFile>>,
+}
+
+impl std::fmt::Debug for CaptureLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaptureLog").finish_non_exhaustive()
+    }
+}
+
+impl rustls::KeyLog for CaptureLog {
+    fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
+        if label == "CLIENT_RANDOM" {
+            let mut p = pending().lock().unwrap_or_else(|e| e.into_inner());
+            if p.len() >= MAX_PENDING {
+                p.pop_front();
+            }
+            p.push_back((client_random.to_vec(), secret.to_vec()));
+        }
+        if let Some(f) = &self.file {
+            f.log(label, client_random, secret);
+        }
+    }
+
+    fn will_log(&self, label: &str) -> bool {
+        label == "CLIENT_RANDOM" || self.file.is_some()
+    }
+}
+
+/// The key log for a config: capture + the user's file.
+pub(crate) fn capture_log(file: Option<Arc<crate::keylog::KeyLogFile>>) -> Arc<dyn rustls::KeyLog> {
+    Arc::new(CaptureLog { file })
+}
+
+fn take_master_secret(client_random: &[u8]) -> Option<Vec<u8>> {
+    let mut p = pending().lock().unwrap_or_else(|e| e.into_inner());
+    let i = p.iter().position(|(r, _)| r == client_random)?;
+    p.remove(i).map(|(_, s)| s)
+}
+
+/// Records the plaintext TLS records of both directions until their ChangeCipherSpec.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    client: Vec<u8>,
+    server: Vec<u8>,
+}
+
+impl Recorder {
+    /// Bytes sent by the client (`from_client`) or the server.
+    pub(crate) fn observe(&mut self, from_client: bool, data: &[u8]) {
+        let buf = if from_client {
+            &mut self.client
+        } else {
+            &mut self.server
+        };
+        if buf.len() < MAX_RECORDED {
+            buf.extend_from_slice(&data[..data.len().min(MAX_RECORDED - buf.len())]);
+        }
+    }
+}
+
+/// A writer that records what passes through it.
+pub(crate) struct Tee<'a> {
+    pub(crate) inner: &'a mut dyn std::io::Write,
+    pub(crate) rec: &'a mut Recorder,
+    pub(crate) from_client: bool,
+}
+
+impl std::io::Write for Tee<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.rec.observe(self.from_client, &buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Handshake messages (type, whole message) from a record stream, up to the first
+/// ChangeCipherSpec (a server completes before writing its own, so it may be absent).
+fn messages(stream: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
+    let mut hs = Vec::new();
+    let mut rest = stream;
+    while rest.len() >= 5 {
+        let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
+        if rest.len() < 5 + len {
+            break;
+        }
+        match rest[0] {
+            22 => hs.extend_from_slice(&rest[5..5 + len]),
+            20 => break,
+            _ => return None,
+        }
+        rest = &rest[5 + len..];
+    }
+    let mut out = Vec::new();
+    let mut m = &hs[..];
+    while m.len() >= 4 {
+        let len = u32::from_be_bytes([0, m[1], m[2], m[3]]) as usize;
+        if m.len() < 4 + len {
+            return None;
+        }
+        out.push((m[0], m[..4 + len].to_vec()));
+        m = &m[4 + len..];
+    }
+    Some(out)
+}
+
+/// TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label + seed), `out.len()` bytes.
+fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut [u8]) {
+    let key = hmac::Key::new(alg, secret);
+    let mut label_seed = label.to_vec();
+    label_seed.extend_from_slice(seed);
+    let mut a = hmac::sign(&key, &label_seed);
+    let mut pos = 0;
+    while pos < out.len() {
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(a.as_ref());
+        ctx.update(&label_seed);
+        let block = ctx.sign();
+        let n = (out.len() - pos).min(block.as_ref().len());
+        out[pos..pos + n].copy_from_slice(&block.as_ref()[..n]);
+        pos += n;
+        a = hmac::sign(&key, a.as_ref());
+    }
+}
+
+/// Computes tls-unique once the TLS 1.2 handshake is complete (None otherwise).
+pub(crate) fn finish(rec: Recorder, conn: &rustls::Connection) -> Option<Vec<u8>> {
+    if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
+        return None;
+    }
+    let client = messages(&rec.client)?;
+    let server = messages(&rec.server)?;
+    let (first, client_rest) = client.split_first()?;
+    if first.0 != 1 || first.1.len() < 4 + 2 + 32 {
+        return None;
+    }
+    let client_random = &first.1[6..38];
+    let ms = take_master_secret(client_random)?;
+    let resumed = conn.handshake_kind()? == rustls::HandshakeKind::Resumed;
+    let mut transcript = first.1.clone();
+    let label: &[u8] = if resumed {
+        for (_, m) in &server {
+            transcript.extend_from_slice(m);
+        }
+        b"server finished"
+    } else {
+        // The server's NewSessionTicket comes after the client's Finished.
+        for (_, m) in server.iter().filter(|(t, _)| *t != 4) {
+            transcript.extend_from_slice(m);
+        }
+        for (_, m) in client_rest {
+            transcript.extend_from_slice(m);
+        }
+        b"client finished"
+    };
+    let sha384 = format!("{:?}", conn.negotiated_cipher_suite()?.suite()).ends_with("SHA384");
+    let (digest_alg, hmac_alg) = if sha384 {
+        (&ring::digest::SHA384, hmac::HMAC_SHA384)
+    } else {
+        (&ring::digest::SHA256, hmac::HMAC_SHA256)
+    };
+    let hash = ring::digest::digest(digest_alg, &transcript);
+    let mut out = vec![0u8; 12];
+    prf(hmac_alg, &ms, label, hash.as_ref(), &mut out);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prf_matches_a_known_vector() {
+        // The widely used TLS 1.2 PRF (SHA-256) test vector.
+        let secret = [
+            0x9b, 0xbe, 0x43, 0x6b, 0xa9, 0x40, 0xf0, 0x17, 0xb1, 0x76, 0x52, 0x84, 0x9a, 0x71,
+            0xdb, 0x35,
+        ];
+        let seed = [
+            0xa0, 0xba, 0x9f, 0x93, 0x6c, 0xda, 0x31, 0x18, 0x27, 0xa6, 0xf7, 0x96, 0xff, 0xd5,
+            0x19, 0x8c,
+        ];
+        let mut out = [0u8; 16];
+        prf(hmac::HMAC_SHA256, &secret, b"test label", &seed, &mut out);
+        assert_eq!(
+            out,
+            [
+                0xe3, 0xf2, 0x29, 0xba, 0x72, 0x7b, 0xe1, 0x7b, 0x8d, 0x12, 0x26, 0x20, 0x55, 0x7c,
+                0xd4, 0x53
+            ]
+        );
+    }
+}

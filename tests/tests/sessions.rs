@@ -1,0 +1,305 @@
+//! Session resumption with CPython's rules: a client resumes only from a session given
+//! explicitly; second and third connections resume (TLS 1.2 and 1.3) against pyssl,
+//! python3 and openssl peers in both roles; `num_tickets`, `OP_NO_TICKET`,
+//! `session_stats()`.
+
+use std::net::{TcpListener, TcpStream};
+use std::process::Command;
+
+use pyssl::{SocketOptions, SslContext, SslSession, TlsVersion, WrapOptions};
+use pyssl_tests::peers::{self, client_ctx, pin_version, pki, server_ctx};
+use pyssl_tests::pump::{drive, End};
+
+/// One in-memory connection; returns (session_reused, session after reading data).
+fn pyssl_pair(
+    cctx: &SslContext,
+    sctx: &SslContext,
+    session: Option<SslSession>,
+) -> (bool, Option<SslSession>) {
+    let client = End::new(
+        cctx,
+        WrapOptions {
+            server_hostname: Some("localhost".into()),
+            session,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let server = End::new(
+        sctx,
+        WrapOptions {
+            server_side: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut o = drive(client, server);
+    o.client_result.as_ref().expect("client handshake");
+    o.server_result.as_ref().expect("server handshake");
+    // TLS 1.3 tickets arrive after the handshake: read some data first.
+    o.server.obj.write(b"x").unwrap();
+    o.server.send_to(&o.client);
+    assert_eq!(o.client.obj.read(10).unwrap(), b"x");
+    let reused = o.client.obj.session_reused();
+    assert_eq!(reused, o.server.obj.session_reused());
+    (reused, o.client.obj.session())
+}
+
+fn chain_pyssl(version: TlsVersion, no_ticket: bool) {
+    let sctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+    if no_ticket {
+        sctx.set_options(sctx.options() | pyssl::OP_NO_TICKET);
+    }
+    let cctx = client_ctx(false, &[]);
+    pin_version(&cctx, version);
+    // No session given: never resumed (CPython never resumes behind the user's back).
+    let (r1, s1) = pyssl_pair(&cctx, &sctx, None);
+    let (r1b, _) = pyssl_pair(&cctx, &sctx, None);
+    assert!(!r1 && !r1b);
+    let s1 = s1.expect("session after the handshake");
+    let (r2, s2) = pyssl_pair(&cctx, &sctx, Some(s1.clone()));
+    assert!(r2, "second connection resumed");
+    let (r3, _) = pyssl_pair(&cctx, &sctx, s2);
+    assert!(r3, "third connection resumed");
+    let stats: std::collections::HashMap<_, _> = sctx.session_stats().into_iter().collect();
+    assert_eq!(stats["accept"], 4);
+    assert_eq!(stats["accept_good"], 4);
+    assert_eq!(stats["hits"], 2);
+    assert_eq!(stats["connect"], 0);
+    let cstats: std::collections::HashMap<_, _> = cctx.session_stats().into_iter().collect();
+    assert_eq!((cstats["connect"], cstats["connect_good"]), (4, 4));
+    if version == TlsVersion::TlsV1_3 || !no_ticket {
+        assert!(s1.has_ticket());
+    }
+    assert!(s1.ticket_lifetime_hint() > 0 || version == TlsVersion::TlsV1_2);
+    assert!(!s1.id().is_empty());
+}
+
+#[test]
+fn pyssl_pair_resumes_tls13() {
+    chain_pyssl(TlsVersion::TlsV1_3, false);
+}
+
+#[test]
+fn pyssl_pair_resumes_tls12_tickets() {
+    chain_pyssl(TlsVersion::TlsV1_2, false);
+}
+
+#[test]
+fn pyssl_pair_resumes_tls12_session_ids_with_op_no_ticket() {
+    chain_pyssl(TlsVersion::TlsV1_2, true);
+}
+
+#[test]
+fn pyssl_pair_resumes_tls13_stateful_with_op_no_ticket() {
+    chain_pyssl(TlsVersion::TlsV1_3, true);
+}
+
+#[test]
+fn set_session_rules_match_cpython() {
+    let sctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+    let cctx = client_ctx(false, &[]);
+    let (_, s1) = pyssl_pair(&cctx, &sctx, None);
+    let other = client_ctx(false, &[]);
+    let mut obj = other
+        .wrap_bio(
+            pyssl::MemoryBio::new(),
+            pyssl::MemoryBio::new(),
+            WrapOptions {
+                server_hostname: Some("localhost".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(obj.session(), None);
+    let e = obj.set_session(s1.unwrap()).unwrap_err();
+    assert_eq!(e.to_string(), "Session refers to a different SSLContext.");
+    assert_eq!(e.python_class(), "ValueError");
+}
+
+/// python3 server: serves argv[1] connections, sends "ok" then closes; prints
+/// session_reused per connection.
+const PY_SERVER: &str = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+if sys.argv[4] == "1.2":
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+srv = socket.create_server(("127.0.0.1", 0))
+print("PORT", srv.getsockname()[1], flush=True)
+srv.settimeout(30)
+for _ in range(int(sys.argv[1])):
+    conn, _ = srv.accept()
+    conn.settimeout(30)
+    with ctx.wrap_socket(conn, server_side=True) as s:
+        s.sendall(b"ok")
+        try:
+            s.recv(10)
+        except (ssl.SSLError, OSError):
+            pass
+        print("REUSED", s.session_reused, flush=True)
+"#;
+
+fn pyssl_client_vs_python(version: &str) {
+    let p = pki();
+    let (mut guard, port, rx) = peers::python_server(
+        PY_SERVER,
+        &[
+            "3",
+            p.ecdsa.cert.to_str().unwrap(),
+            p.ecdsa.key.to_str().unwrap(),
+            version,
+        ],
+    );
+    let ctx = client_ctx(false, &[]);
+    let mut session: Option<SslSession> = None;
+    for i in 0..3 {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let mut opts = SocketOptions::client("localhost");
+        opts.session = session.take();
+        let mut s = ctx.wrap_socket(tcp, opts).expect("handshake with python3");
+        assert_eq!(s.recv(10).unwrap(), b"ok");
+        assert_eq!(s.session_reused(), i > 0, "connection {i}");
+        session = s.session();
+        assert!(session.as_ref().unwrap().has_ticket() || version == "1.2");
+        let _ = s.close_notify();
+        drop(s);
+        assert_eq!(
+            peers::next_line(&rx, "REUSED"),
+            format!("REUSED {}", if i > 0 { "True" } else { "False" })
+        );
+    }
+    guard.wait_bounded(peers::PEER_WAIT);
+}
+
+#[test]
+fn pyssl_client_resumes_with_python_server_tls13() {
+    pyssl_client_vs_python("1.3");
+}
+
+#[test]
+fn pyssl_client_resumes_with_python_server_tls12() {
+    pyssl_client_vs_python("1.2");
+}
+
+/// python3 client: three connections chaining `session`, prints session_reused and
+/// has_ticket per connection.
+const PY_CLIENT: &str = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.load_verify_locations(sys.argv[2])
+if sys.argv[3] == "1.2":
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+sess = None
+for _ in range(3):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
+        with ctx.wrap_socket(sock, server_hostname="localhost", session=sess) as s:
+            s.recv(10)
+            sess = s.session
+            print(s.session_reused, sess.has_ticket, flush=True)
+"#;
+
+fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<String> {
+    let p = pki();
+    let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    if no_ticket {
+        ctx.set_options(ctx.options() | pyssl::OP_NO_TICKET);
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn({
+        let ctx = ctx.clone();
+        move || {
+            let mut reused = Vec::new();
+            for _ in 0..3 {
+                let (tcp, _) = listener.accept().unwrap();
+                let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+                s.sendall(b"ok").unwrap();
+                reused.push(s.session_reused());
+                let _ = s.close_notify();
+            }
+            reused
+        }
+    });
+    let (ok, out, err) = peers::run_bounded(
+        Command::new(pyssl_tests::python3()).args([
+            "-c",
+            PY_CLIENT,
+            &port.to_string(),
+            p.ca.to_str().unwrap(),
+            version,
+        ]),
+        Vec::new(),
+        peers::PEER_WAIT,
+    );
+    assert!(ok, "python3 client failed: {err}");
+    assert_eq!(server.join().unwrap(), vec![false, true, true]);
+    let stats: std::collections::HashMap<_, _> = ctx.session_stats().into_iter().collect();
+    assert_eq!(stats["hits"], 2);
+    assert_eq!(stats["accept_good"], 3);
+    String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn python_client_resumes_with_pyssl_server_tls13() {
+    assert_eq!(
+        python_client_vs_pyssl("1.3", false),
+        ["False True", "True True", "True True"]
+    );
+}
+
+#[test]
+fn python_client_resumes_with_pyssl_server_tls12() {
+    assert_eq!(
+        python_client_vs_pyssl("1.2", false),
+        ["False True", "True True", "True True"]
+    );
+}
+
+#[test]
+fn python_client_resumes_with_pyssl_server_tls12_op_no_ticket() {
+    assert_eq!(
+        python_client_vs_pyssl("1.2", true),
+        ["False False", "True False", "True False"]
+    );
+}
+
+/// `num_tickets`: an OpenSSL client (`s_client -msg`) counts the NewSessionTicket
+/// messages the pyssl server sends after a full TLS 1.3 handshake.
+#[test]
+fn num_tickets_is_what_openssl_receives() {
+    for n in [0usize, 1, 3] {
+        let ctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+        ctx.set_num_tickets(n).unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (tcp, _) = listener.accept().unwrap();
+            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+            s.sendall(b"ok").unwrap();
+            let _ = s.close_notify();
+        });
+        let (_, out, err) = peers::run_bounded(
+            Command::new("openssl").args([
+                "s_client",
+                "-connect",
+                &format!("127.0.0.1:{port}"),
+                "-tls1_3",
+                "-ign_eof",
+                "-msg",
+            ]),
+            Vec::new(),
+            peers::PEER_WAIT,
+        );
+        server.join().unwrap();
+        let out = String::from_utf8_lossy(&out);
+        let got = out
+            .lines()
+            .filter(|l| l.starts_with("<<<") && l.contains("NewSessionTicket"))
+            .count();
+        assert_eq!(got, n, "tickets received by openssl: {out}\n{err}");
+    }
+}

@@ -1,0 +1,149 @@
+//! SNI callbacks on the pyssl server against a python3 client: the certificate of the
+//! context the callback switches to is served per name; an alert returned by the
+//! callback reaches the client as CPython's error reason; a failing callback gives
+//! handshake_failure; the legacy servername callback sees U-labels.
+
+use std::net::TcpListener;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use pyssl::engine::Connection;
+use pyssl::{SocketOptions, SslContext, SslError};
+use pyssl_tests::peers::{self, pki, server_ctx};
+
+/// python3 client: one connection per name in argv[2:], prints the peer certificate's
+/// DER hex or the error's reason.
+const PY_CLIENT: &str = r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+for name in sys.argv[2:]:
+    try:
+        with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
+            with ctx.wrap_socket(sock, server_hostname=name) as s:
+                print(s.getpeercert(True).hex(), flush=True)
+    except ssl.SSLError as e:
+        print(e.reason, flush=True)
+"#;
+
+/// Serves `names.len()` connections with `ctx`; returns the python3 client's lines and
+/// the server-side results (None = handshake ok, Some(reason) = error).
+fn run(ctx: SslContext, names: &[&str]) -> (Vec<String>, Vec<Option<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let n = names.len();
+    let server = std::thread::spawn(move || {
+        let mut results = Vec::new();
+        for _ in 0..n {
+            let (tcp, _) = listener.accept().unwrap();
+            match ctx.wrap_socket(tcp, SocketOptions::server()) {
+                Ok(mut s) => {
+                    let _ = s.close_notify();
+                    results.push(None);
+                }
+                Err(e) => results.push(e.reason().map(str::to_owned)),
+            }
+        }
+        results
+    });
+    let port = port.to_string();
+    let mut args = vec!["-c", PY_CLIENT, &port];
+    args.extend_from_slice(names);
+    let (ok, out, err) = peers::run_bounded(
+        Command::new(pyssl_tests::python3()).args(&args),
+        Vec::new(),
+        peers::PEER_WAIT,
+    );
+    assert!(ok, "python3 client failed: {err}");
+    let lines = String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (lines, server.join().unwrap())
+}
+
+fn der_hex(path: &std::path::Path) -> String {
+    let pem = std::fs::read_to_string(path).unwrap();
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    // Decode with python3 to stay dependency-free.
+    pyssl_tests::run_python(
+        "import base64,sys;print(base64.b64decode(sys.argv[1]).hex())",
+        &[&b64],
+    )
+    .trim()
+    .to_owned()
+}
+
+#[test]
+fn sni_callback_switches_certificates_and_sends_alerts() {
+    let p = pki();
+    let default_ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    let rsa_ctx = server_ctx(&p.rsa, pyssl::CERT_NONE, &[]);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let cb = {
+        let seen = seen.clone();
+        let rsa_ctx = rsa_ctx.clone();
+        Arc::new(
+            move |conn: &mut Connection, name: Option<&str>, ctx: &SslContext| {
+                assert!(conn.server_side());
+                assert_eq!(conn.context(), ctx);
+                seen.lock().unwrap().push(name.map(str::to_owned));
+                match name {
+                    Some("rsa.test") => {
+                        conn.set_context(rsa_ctx.clone())?;
+                        Ok(None)
+                    }
+                    Some("alert.test") => Ok(Some(pyssl::ALERT_DESCRIPTION_UNRECOGNIZED_NAME)),
+                    Some("fail.test") => Err(SslError::value("callback error")),
+                    _ => Ok(None),
+                }
+            },
+        ) as pyssl::sni::SniCallback
+    };
+    default_ctx.set_sni_callback(Some(cb));
+    let (client, server) = run(
+        default_ctx,
+        &["rsa.test", "ecdsa.test", "alert.test", "fail.test"],
+    );
+    assert_eq!(client[0], der_hex(&p.rsa.cert));
+    assert_eq!(client[1], der_hex(&p.ecdsa.cert));
+    assert_eq!(client[2], "TLSV1_UNRECOGNIZED_NAME");
+    assert_eq!(client[3], "SSLV3_ALERT_HANDSHAKE_FAILURE");
+    let callback_failed = Some("CALLBACK_FAILED".to_owned());
+    assert_eq!(
+        server,
+        vec![None, None, callback_failed.clone(), callback_failed]
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["rsa.test", "ecdsa.test", "alert.test", "fail.test"].map(|s| Some(s.to_owned()))
+    );
+}
+
+#[test]
+fn servername_callback_gets_u_labels() {
+    let p = pki();
+    let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let cb = {
+        let seen = seen.clone();
+        Arc::new(
+            move |_conn: &mut Connection, name: Option<&str>, _ctx: &SslContext| {
+                seen.lock().unwrap().push(name.map(str::to_owned));
+                Ok(None)
+            },
+        ) as pyssl::sni::SniCallback
+    };
+    ctx.set_servername_callback(Some(cb));
+    let (client, server) = run(ctx, &["bücher.example", "plain.example"]);
+    assert_eq!(client.len(), 2);
+    assert_eq!(server, vec![None, None]);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            Some("bücher.example".to_owned()),
+            Some("plain.example".to_owned())
+        ]
+    );
+}

@@ -103,7 +103,7 @@ pub fn build_context(args: &Args) -> pyssl::Result<SslContext> {
         ctx.load_cert_chain(cert, args.key.as_deref(), password(args.pass.as_ref()))?;
     }
     args.tls.apply(&ctx)?;
-    args.tls.warn_keylog();
+    args.tls.apply_keylog(&ctx)?;
     Ok(ctx)
 }
 

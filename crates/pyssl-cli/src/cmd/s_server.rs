@@ -228,11 +228,10 @@ pub fn build_context(
         VerifyClient::Required => VerifyMode::CertRequired,
     })?;
     args.tls.apply(&ctx)?;
-    if args.num_tickets.is_some() {
-        // TODO(issue 5): SSLContext.num_tickets once sessions land.
-        eprintln!("warning: --num-tickets is not supported yet (needs SSLContext.num_tickets)");
+    if let Some(n) = args.num_tickets {
+        ctx.set_num_tickets(n as usize)?;
     }
-    args.tls.warn_keylog();
+    args.tls.apply_keylog(&ctx)?;
     Ok(ctx)
 }
 

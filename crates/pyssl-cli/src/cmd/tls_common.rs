@@ -78,12 +78,13 @@ impl TlsOptions {
         Ok(())
     }
 
-    /// Warns on stderr when `--keylog` is given: not supported yet.
-    pub fn warn_keylog(&self) {
-        if self.keylog.is_some() {
-            // TODO(issue 5): SSLContext.keylog_filename once keylog lands.
-            eprintln!("warning: --keylog is not supported yet (needs SSLContext.keylog_filename)");
+    /// `--keylog FILE`: `SSLContext.keylog_filename` (NSS format; CPython's header line
+    /// when the file is new or empty; appended to).
+    pub fn apply_keylog(&self, ctx: &SslContext) -> pyssl::Result<()> {
+        if let Some(k) = &self.keylog {
+            ctx.set_keylog_filename(Some(k))?;
         }
+        Ok(())
     }
 }
 

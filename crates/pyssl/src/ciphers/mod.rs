@@ -144,7 +144,8 @@ pub fn set_ciphers_outcome(s: &str) -> SetCiphersOutcome {
 }
 
 fn no_cipher_error() -> SslError {
-    SslError::new(ErrorKind::Ssl, "No cipher can be selected.")
+    // CPython raises a bare `SSLError('No cipher can be selected.')`: errno is None.
+    SslError::new(ErrorKind::Ssl, "No cipher can be selected.").without_errno()
 }
 
 /// The OpenSSL cipher names (TLS ≤ 1.2 only, rustls or not) a string selects, in order:
@@ -326,6 +327,8 @@ mod tests {
         let e = parse_cipher_list("").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Ssl);
         assert_eq!(e.to_string(), "No cipher can be selected.");
+        // python3: `e.errno is None`, `e.args == ('No cipher can be selected.',)`.
+        assert_eq!(e.errno(), None);
     }
 
     #[test]

@@ -4,20 +4,16 @@
 //! full and resumed handshakes, and is None on TLS 1.3 (documented); None before the
 //! handshake; unknown types are CPython's ValueError.
 
-use std::net::TcpListener;
 use std::process::Command;
 
 use pyssl::{SocketOptions, TlsVersion};
-use pyssl_tests::peers::{self, pin_version, pki, server_ctx};
+use pyssl_tests::peers::{self, hex, path, pin_version, pki, serve_tcp, server_ctx};
 
 fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     let p = pki();
     let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     pin_version(&ctx, version);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (tcp, _) = listener.accept().unwrap();
+    let (port, server) = serve_tcp(1, move |tcp| {
         let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
         let cb = s.get_channel_binding("tls-exporter").unwrap().unwrap();
         let unique = s.get_channel_binding("tls-unique").unwrap();
@@ -45,9 +41,8 @@ fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
         .find_map(|l| l.trim().strip_prefix("Keying material: "))
         .unwrap_or_else(|| panic!("no keying material in {out}"))
         .to_ascii_lowercase();
-    let (cb, unique) = server.join().unwrap();
-    let ours: String = cb.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(ours, theirs);
+    let (cb, unique) = server.join().unwrap().remove(0);
+    assert_eq!(hex(&cb), theirs);
     if version == TlsVersion::TlsV1_3 {
         assert_eq!(unique, None, "tls-unique is documented as None on TLS 1.3");
     } else {
@@ -82,32 +77,21 @@ fn tls_unique_vs_python_server(ticket: &str) {
     let p = pki();
     let (mut guard, port, rx) = peers::python_server(
         PY_SERVER,
-        &[
-            "2",
-            p.ecdsa.cert.to_str().unwrap(),
-            p.ecdsa.key.to_str().unwrap(),
-            ticket,
-        ],
+        &["2", path(&p.ecdsa.cert), path(&p.ecdsa.key), ticket],
     );
     let ctx = pyssl_tests::peers::client_ctx(false, &[]);
     let mut session = None;
     for i in 0..2 {
-        let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut opts = SocketOptions::client("localhost");
-        opts.session = session.take();
-        let mut s = ctx.wrap_socket(tcp, opts).unwrap();
+        let mut s = peers::connect_with_session(&ctx, port, session.take()).unwrap();
         assert_eq!(s.recv(10).unwrap(), b"ok");
         // An OpenSSL server under OP_NO_TICKET does not resume a CPython client
         // either (checked with python3 on both ends): both handshakes are full then.
         let resumed = i == 1 && ticket == "ticket";
         assert_eq!(s.session_reused(), resumed);
-        let ours: String = s
+        let ours = hex(&s
             .get_channel_binding("tls-unique")
             .unwrap()
-            .expect("tls-unique on TLS 1.2")
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            .expect("tls-unique on TLS 1.2"));
         session = s.session();
         let _ = s.close_notify();
         drop(s);
@@ -147,42 +131,22 @@ for _ in range(2):
 fn tls_unique_equals_python_client_full_and_resumed() {
     let p = pki();
     let ctx = server_ctx(&p.rsa, pyssl::CERT_NONE, &[]);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for _ in 0..2 {
-            let (tcp, _) = listener.accept().unwrap();
-            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
-            s.sendall(b"ok").unwrap();
-            let cb: String = s
-                .get_channel_binding("tls-unique")
-                .unwrap()
-                .expect("tls-unique")
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            let reused = if s.session_reused() { "True" } else { "False" };
-            lines.push(format!("{cb} {reused}"));
-            let _ = s.close_notify();
-        }
-        lines
+    let (port, server) = serve_tcp(2, move |tcp| {
+        let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+        s.sendall(b"ok").unwrap();
+        let cb = hex(&s
+            .get_channel_binding("tls-unique")
+            .unwrap()
+            .expect("tls-unique"));
+        let reused = if s.session_reused() { "True" } else { "False" };
+        let _ = s.close_notify();
+        format!("{cb} {reused}")
     });
-    let (ok, out, err) = peers::run_bounded(
-        Command::new(pyssl_tests::python3()).args([
-            "-c",
-            PY_CLIENT,
-            &port.to_string(),
-            p.ca.to_str().unwrap(),
-        ]),
-        Vec::new(),
+    let theirs = peers::python_client_lines(
+        PY_CLIENT,
+        &[&port.to_string(), path(&p.ca)],
         peers::PEER_WAIT,
     );
-    assert!(ok, "python3 client failed: {err}");
-    let theirs: Vec<String> = String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::to_owned)
-        .collect();
     let ours = server.join().unwrap();
     assert_eq!(ours, theirs);
     assert!(ours[0].ends_with("False") && ours[1].ends_with("True"));

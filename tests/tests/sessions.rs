@@ -3,11 +3,10 @@
 //! python3 and openssl peers in both roles; `num_tickets`, `OP_NO_TICKET`,
 //! `session_stats()`.
 
-use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 
 use pyssl::{SocketOptions, SslContext, SslSession, TlsVersion, WrapOptions};
-use pyssl_tests::peers::{self, client_ctx, pin_version, pki, server_ctx};
+use pyssl_tests::peers::{self, client_ctx, path, pin_version, pki, serve_tcp, server_ctx};
 use pyssl_tests::pump::{drive, End};
 
 /// One in-memory connection; returns (session_reused, session after reading data).
@@ -25,14 +24,7 @@ fn pyssl_pair(
         },
     )
     .unwrap();
-    let server = End::new(
-        sctx,
-        WrapOptions {
-            server_side: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let server = End::server(sctx).unwrap();
     let mut o = drive(client, server);
     o.client_result.as_ref().expect("client handshake");
     o.server_result.as_ref().expect("server handshake");
@@ -173,20 +165,13 @@ fn pyssl_client_vs_python(version: &str) {
     let p = pki();
     let (mut guard, port, rx) = peers::python_server(
         PY_SERVER,
-        &[
-            "3",
-            p.ecdsa.cert.to_str().unwrap(),
-            p.ecdsa.key.to_str().unwrap(),
-            version,
-        ],
+        &["3", path(&p.ecdsa.cert), path(&p.ecdsa.key), version],
     );
     let ctx = client_ctx(false, &[]);
     let mut session: Option<SslSession> = None;
     for i in 0..3 {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut opts = SocketOptions::client("localhost");
-        opts.session = session.take();
-        let mut s = ctx.wrap_socket(tcp, opts).expect("handshake with python3");
+        let mut s = peers::connect_with_session(&ctx, port, session.take())
+            .expect("handshake with python3");
         assert_eq!(s.recv(10).unwrap(), b"ok");
         assert_eq!(s.session_reused(), i > 0, "connection {i}");
         session = s.session();
@@ -234,42 +219,26 @@ fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<String> {
     if no_ticket {
         ctx.set_options(ctx.options() | pyssl::OP_NO_TICKET);
     }
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn({
+    let (port, server) = serve_tcp(3, {
         let ctx = ctx.clone();
-        move || {
-            let mut reused = Vec::new();
-            for _ in 0..3 {
-                let (tcp, _) = listener.accept().unwrap();
-                let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
-                s.sendall(b"ok").unwrap();
-                reused.push(s.session_reused());
-                let _ = s.close_notify();
-            }
+        move |tcp| {
+            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+            s.sendall(b"ok").unwrap();
+            let reused = s.session_reused();
+            let _ = s.close_notify();
             reused
         }
     });
-    let (ok, out, err) = peers::run_bounded(
-        Command::new(pyssl_tests::python3()).args([
-            "-c",
-            PY_CLIENT,
-            &port.to_string(),
-            p.ca.to_str().unwrap(),
-            version,
-        ]),
-        Vec::new(),
+    let lines = peers::python_client_lines(
+        PY_CLIENT,
+        &[&port.to_string(), path(&p.ca), version],
         peers::PEER_WAIT,
     );
-    assert!(ok, "python3 client failed: {err}");
     assert_eq!(server.join().unwrap(), vec![false, true, true]);
     let stats: std::collections::HashMap<_, _> = ctx.session_stats().into_iter().collect();
     assert_eq!(stats["hits"], 2);
     assert_eq!(stats["accept_good"], 3);
-    String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    lines
 }
 
 #[test]
@@ -303,10 +272,7 @@ fn num_tickets_is_what_openssl_receives() {
     for n in [0usize, 1, 3] {
         let ctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
         ctx.set_num_tickets(n).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (tcp, _) = listener.accept().unwrap();
+        let (port, server) = serve_tcp(1, move |tcp| {
             let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
             s.sendall(b"ok").unwrap();
             let _ = s.close_notify();

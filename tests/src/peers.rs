@@ -265,6 +265,17 @@ pub fn openssl_server(args: &[&str]) -> (Guard, u16, mpsc::Receiver<String>) {
     )
 }
 
+/// `openssl s_client` connecting to 127.0.0.1:`port`, verifying against the test CA with
+/// `-servername localhost -verify_return_error -nocommands`, then the `extra` arguments.
+pub fn openssl_client(port: u16, extra: &[&str]) -> Command {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+        .args(["-CAfile", path(&pki().ca), "-servername", "localhost"])
+        .args(["-verify_return_error", "-nocommands"])
+        .args(extra);
+    cmd
+}
+
 /// A `python3 -c CODE ARGS...` command.
 pub fn python_cmd(code: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(crate::python3());

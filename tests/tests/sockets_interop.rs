@@ -12,8 +12,9 @@ use std::time::Duration;
 use pyssl::{SslSocket, TlsVersion, VerifyMode};
 use pyssl_tests::peers::{
     bulk_size, client_cert_mode, client_ctx, client_opts, echo_once, free_port, listener,
-    next_line, openssl_server, path, pattern, pin_version, pki, python_client, python_server,
-    run_bounded, server_ctx, sha256_hex, spawn, version_text, Guard, Pair, PEER_WAIT,
+    next_line, openssl_client, openssl_server, path, pattern, pin_version, pki, python_client,
+    python_server, run_bounded, server_ctx, sha256_hex, spawn, version_text, Guard, Pair,
+    PEER_WAIT,
 };
 use serde_json::Value;
 
@@ -410,25 +411,8 @@ fn bulk_through_openssl_s_server() {
 }
 
 fn run_s_client(port: u16, extra: &[&str], stdin: Vec<u8>) -> (bool, Vec<u8>, String) {
-    let connect = format!("127.0.0.1:{port}");
-    let mut cmd = Command::new("openssl");
-    cmd.args([
-        "s_client",
-        "-connect",
-        &connect,
-        "-CAfile",
-        path(&pki().ca),
-        "-servername",
-        "localhost",
-    ])
-    .args([
-        "-verify_return_error",
-        "-verify_hostname",
-        "localhost",
-        "-nocommands",
-    ])
-    .args(extra);
-    run_bounded(&mut cmd, stdin, PEER_WAIT)
+    let mut cmd = openssl_client(port, &["-verify_hostname", "localhost"]);
+    run_bounded(cmd.args(extra), stdin, PEER_WAIT)
 }
 
 #[test]

@@ -4,10 +4,10 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::{path, run_json, s_client_json, s_server, s_server_for};
-use pyssl_tests::peers::{next_line, pki, python_client, spawn, wait_for_line, PEER_WAIT};
+use pyssl_tests::peers::{
+    next_line, openssl_client, pki, python_client, spawn, wait_for_line, PEER_WAIT,
+};
 use serde_json::Value;
 
 const PY_CLIENT: &str = r#"
@@ -116,19 +116,7 @@ fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
         assert_eq!(line["error"]["type"], "SSLError", "{line}");
     }
     // 2: openssl s_client echo.
-    let connect = format!("127.0.0.1:{port}");
-    let mut client = spawn(Command::new("openssl").args([
-        "s_client",
-        "-connect",
-        &connect,
-        "-CAfile",
-        path(&pki().ca),
-        "-servername",
-        "localhost",
-        "-verify_return_error",
-        "-quiet",
-        "-nocommands",
-    ]));
+    let mut client = spawn(&mut openssl_client(port, &["-quiet"]));
     {
         use std::io::Write;
         let mut sin = client.0.stdin.take().unwrap();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pyssl_tests::pki::crl_pem;
-use pyssl_tests::python3;
+use pyssl_tests::python_output;
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose, SanType, SerialNumber,
@@ -354,16 +354,8 @@ fn json_lists_the_verified_chain_as_cpython_dicts() {
     // CPython's dicts for the same certificates.
     let code = "import json, ssl, sys\n\
                 print(json.dumps([ssl._ssl._test_decode_cert(p) for p in sys.argv[1:]]))";
-    let py = Command::new(python3())
-        .args(["-c", code, s(alone), s(&pki.inter), s(&pki.ca)])
-        .output()
-        .expect("python3 must be installed");
-    assert!(
-        py.status.success(),
-        "{}",
-        String::from_utf8_lossy(&py.stderr)
-    );
-    let expected: Value = serde_json::from_slice(&py.stdout).unwrap();
+    let py = python_output(code, [s(alone), s(&pki.inter), s(&pki.ca)]);
+    let expected: Value = serde_json::from_slice(&py).unwrap();
     assert_eq!(&Value::Array(dicts.clone()), &expected);
 
     let (status, out) = pyssl(&["--cafile", s(&pki.ca), "--json", s(alone)]);

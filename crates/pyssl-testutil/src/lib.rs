@@ -29,15 +29,21 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(python3())
-        .arg("-c")
-        .arg(code)
-        .args(args)
+    checked_output(
+        Command::new(python3()).arg("-c").arg(code).args(args),
+        "python3",
+    )
+}
+
+/// Runs `cmd` to completion and returns its stdout; panics (with its stderr) when it
+/// cannot start (`what` must be installed) or fails.
+pub fn checked_output(cmd: &mut Command, what: &str) -> Vec<u8> {
+    let out = cmd
         .output()
-        .expect("python3 must be installed for the differential tests");
+        .unwrap_or_else(|e| panic!("{what} must be installed for the tests: {e}"));
     assert!(
         out.status.success(),
-        "python3 failed: {}",
+        "{what} failed ({cmd:?}): {}",
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
@@ -75,15 +81,9 @@ pub fn run_python_stdin(code: &str, stdin: &str) -> String {
 
 /// Runs `openssl ARGS` in `dir`, panicking with its stderr on failure.
 pub fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    checked_output(
+        Command::new("openssl").args(args).current_dir(dir),
+        "the openssl CLI",
     );
 }
 

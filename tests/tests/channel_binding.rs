@@ -7,7 +7,8 @@
 use std::process::Command;
 
 use pyssl::{SocketOptions, TlsVersion};
-use pyssl_tests::peers::{self, hex, path, pin_version, pki, serve_tcp, server_ctx};
+use pyssl_tests::peers::{self, hex, pin_version, pki, serve_tcp, server_ctx};
+use pyssl_tests::py_peers::{next_json, python_client_n, python_server_n, PyOpts};
 
 fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     let p = pki();
@@ -50,35 +51,13 @@ fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     }
 }
 
-/// python3 server (TLS 1.2): serves argv[1] connections, prints tls-unique in hex.
-const PY_SERVER: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-if sys.argv[4] == "noticket":
-    ctx.options |= ssl.OP_NO_TICKET
-srv = socket.create_server(("127.0.0.1", 0))
-print("PORT", srv.getsockname()[1], flush=True)
-srv.settimeout(30)
-for _ in range(int(sys.argv[1])):
-    conn, _ = srv.accept()
-    conn.settimeout(30)
-    with ctx.wrap_socket(conn, server_side=True) as s:
-        print("CB", s.get_channel_binding("tls-unique").hex(), s.session_reused, flush=True)
-        s.sendall(b"ok")
-        try:
-            s.recv(10)
-        except (ssl.SSLError, OSError):
-            pass
-"#;
-
 fn tls_unique_vs_python_server(ticket: &str) {
-    let p = pki();
-    let (mut guard, port, rx) = peers::python_server(
-        PY_SERVER,
-        &["2", path(&p.ecdsa.cert), path(&p.ecdsa.key), ticket],
-    );
+    let opts = PyOpts {
+        tls12: true,
+        no_ticket: ticket == "noticket",
+        ..PyOpts::default()
+    };
+    let (mut guard, port, rx) = python_server_n(2, opts);
     let ctx = pyssl_tests::peers::client_ctx(false, &[]);
     let mut session = None;
     for i in 0..2 {
@@ -95,9 +74,9 @@ fn tls_unique_vs_python_server(ticket: &str) {
         session = s.session();
         let _ = s.close_notify();
         drop(s);
-        let line = peers::next_line(&rx, "CB");
-        let reused = if resumed { "True" } else { "False" };
-        assert_eq!(line, format!("CB {ours} {reused}"), "connection {i}");
+        let line = next_json(&rx, "connection");
+        assert_eq!(line["tls_unique"], ours, "connection {i}");
+        assert_eq!(line["reused"], resumed, "connection {i}");
     }
     guard.wait_bounded(peers::PEER_WAIT);
 }
@@ -112,21 +91,6 @@ fn tls_unique_equals_python_server_op_no_ticket() {
     tls_unique_vs_python_server("noticket");
 }
 
-/// python3 client (TLS 1.2): two connections (the second resumed), prints tls-unique.
-const PY_CLIENT: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(sys.argv[2])
-ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-sess = None
-for _ in range(2):
-    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
-        with ctx.wrap_socket(sock, server_hostname="localhost", session=sess) as s:
-            s.recv(10)
-            sess = s.session
-            print(s.get_channel_binding("tls-unique").hex(), s.session_reused, flush=True)
-"#;
-
 #[test]
 fn tls_unique_equals_python_client_full_and_resumed() {
     let p = pki();
@@ -138,18 +102,26 @@ fn tls_unique_equals_python_client_full_and_resumed() {
             .get_channel_binding("tls-unique")
             .unwrap()
             .expect("tls-unique"));
-        let reused = if s.session_reused() { "True" } else { "False" };
+        let reused = s.session_reused();
         let _ = s.close_notify();
-        format!("{cb} {reused}")
+        (cb, reused)
     });
-    let theirs = peers::python_client_lines(
-        PY_CLIENT,
-        &[&port.to_string(), path(&p.ca)],
-        peers::PEER_WAIT,
-    );
+    let tls12 = PyOpts {
+        tls12: true,
+        ..PyOpts::default()
+    };
+    let theirs: Vec<(String, bool)> = python_client_n(port, 2, tls12)
+        .iter()
+        .map(|v| {
+            (
+                v["tls_unique"].as_str().unwrap().to_owned(),
+                v["reused"].as_bool().unwrap(),
+            )
+        })
+        .collect();
     let ours = server.join().unwrap();
     assert_eq!(ours, theirs);
-    assert!(ours[0].ends_with("False") && ours[1].ends_with("True"));
+    assert!(!ours[0].1 && ours[1].1, "full, then resumed");
 }
 
 #[test]

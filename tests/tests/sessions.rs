@@ -6,8 +6,9 @@
 use std::process::Command;
 
 use pyssl::{SocketOptions, SslContext, SslSession, TlsVersion, WrapOptions};
-use pyssl_tests::peers::{self, client_ctx, path, pin_version, pki, serve_tcp, server_ctx};
+use pyssl_tests::peers::{self, client_ctx, pin_version, pki, serve_tcp, server_ctx};
 use pyssl_tests::pump::{drive, End};
+use pyssl_tests::py_peers::{next_json, python_client_n, python_server_n, PyOpts};
 
 /// One in-memory connection; returns (session_reused, session after reading data).
 fn pyssl_pair(
@@ -109,35 +110,12 @@ fn set_session_rules_match_cpython() {
     assert_eq!(e.python_class(), "ValueError");
 }
 
-/// python3 server: serves argv[1] connections, sends "ok" then closes; prints
-/// session_reused per connection.
-const PY_SERVER: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-if sys.argv[4] == "1.2":
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-srv = socket.create_server(("127.0.0.1", 0))
-print("PORT", srv.getsockname()[1], flush=True)
-srv.settimeout(30)
-for _ in range(int(sys.argv[1])):
-    conn, _ = srv.accept()
-    conn.settimeout(30)
-    with ctx.wrap_socket(conn, server_side=True) as s:
-        s.sendall(b"ok")
-        try:
-            s.recv(10)
-        except (ssl.SSLError, OSError):
-            pass
-        print("REUSED", s.session_reused, flush=True)
-"#;
-
 fn pyssl_client_vs_python(version: &str) {
-    let p = pki();
-    let (mut guard, port, rx) = peers::python_server(
-        PY_SERVER,
-        &["3", path(&p.ecdsa.cert), path(&p.ecdsa.key), version],
-    );
+    let opts = PyOpts {
+        tls12: version == "1.2",
+        ..PyOpts::default()
+    };
+    let (mut guard, port, rx) = python_server_n(3, opts);
     let ctx = client_ctx(false, &[]);
     let mut session: Option<SslSession> = None;
     for i in 0..3 {
@@ -150,8 +128,9 @@ fn pyssl_client_vs_python(version: &str) {
         let _ = s.close_notify();
         drop(s);
         assert_eq!(
-            peers::next_line(&rx, "REUSED"),
-            format!("REUSED {}", if i > 0 { "True" } else { "False" })
+            next_json(&rx, "connection")["reused"],
+            i > 0,
+            "connection {i}: python3 server's session_reused"
         );
     }
     guard.wait_bounded(peers::PEER_WAIT);
@@ -167,24 +146,9 @@ fn pyssl_client_resumes_with_python_server_tls12() {
     pyssl_client_vs_python("1.2");
 }
 
-/// python3 client: three connections chaining `session`, prints session_reused and
-/// has_ticket per connection.
-const PY_CLIENT: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(sys.argv[2])
-if sys.argv[3] == "1.2":
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-sess = None
-for _ in range(3):
-    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
-        with ctx.wrap_socket(sock, server_hostname="localhost", session=sess) as s:
-            s.recv(10)
-            sess = s.session
-            print(s.session_reused, sess.has_ticket, flush=True)
-"#;
-
-fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<String> {
+/// python3 client (three connections chaining `session`) against a pyssl server: its
+/// `(session_reused, session.has_ticket)` per connection.
+fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<(bool, bool)> {
     let p = pki();
     let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     if no_ticket {
@@ -200,23 +164,31 @@ fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<String> {
             reused
         }
     });
-    let lines = peers::python_client_lines(
-        PY_CLIENT,
-        &[&port.to_string(), path(&p.ca), version],
-        peers::PEER_WAIT,
-    );
+    let opts = PyOpts {
+        tls12: version == "1.2",
+        ..PyOpts::default()
+    };
+    let theirs: Vec<(bool, bool)> = python_client_n(port, 3, opts)
+        .iter()
+        .map(|v| {
+            (
+                v["reused"].as_bool().unwrap(),
+                v["has_ticket"].as_bool().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(server.join().unwrap(), vec![false, true, true]);
     let stats: std::collections::HashMap<_, _> = ctx.session_stats().into_iter().collect();
     assert_eq!(stats["hits"], 2);
     assert_eq!(stats["accept_good"], 3);
-    lines
+    theirs
 }
 
 #[test]
 fn python_client_resumes_with_pyssl_server_tls13() {
     assert_eq!(
         python_client_vs_pyssl("1.3", false),
-        ["False True", "True True", "True True"]
+        [(false, true), (true, true), (true, true)]
     );
 }
 
@@ -224,7 +196,7 @@ fn python_client_resumes_with_pyssl_server_tls13() {
 fn python_client_resumes_with_pyssl_server_tls12() {
     assert_eq!(
         python_client_vs_pyssl("1.2", false),
-        ["False True", "True True", "True True"]
+        [(false, true), (true, true), (true, true)]
     );
 }
 
@@ -232,7 +204,7 @@ fn python_client_resumes_with_pyssl_server_tls12() {
 fn python_client_resumes_with_pyssl_server_tls12_op_no_ticket() {
     assert_eq!(
         python_client_vs_pyssl("1.2", true),
-        ["False False", "True False", "True False"]
+        [(false, false), (true, false), (true, false)]
     );
 }
 

@@ -88,6 +88,35 @@ fn pyssl_pair_resumes_tls13_stateful_with_op_no_ticket() {
     chain_pyssl(TlsVersion::TlsV1_3, true);
 }
 
+/// A session's fields describe the value it was taken with, even after a resumption
+/// used that (single-use) TLS 1.3 ticket up; TLS 1.2 sessions resume repeatedly.
+#[test]
+fn session_fields_outlive_the_ticket_they_describe() {
+    for version in [TlsVersion::TlsV1_3, TlsVersion::TlsV1_2] {
+        let sctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+        let cctx = client_ctx(false, &[]);
+        pin_version(&cctx, version);
+        let (_, s1) = pyssl_pair(&cctx, &sctx, None);
+        let s1 = s1.expect("session");
+        let same = s1.clone();
+        // Nothing about s1 was read before it is used.
+        let (r2, s2) = pyssl_pair(&cctx, &sctx, Some(s1.clone()));
+        assert!(r2, "{version:?}: resumed from s1");
+        assert!(s1.has_ticket(), "{version:?}");
+        assert_eq!(s1.id().len(), 32, "{version:?}");
+        assert!(s1.time() > 0);
+        assert_eq!(s1, same);
+        if version == TlsVersion::TlsV1_3 {
+            // A new ticket, a new session (CPython: `s.session != sess` on TLS 1.3).
+            assert_ne!(Some(s1.clone()), s2);
+        }
+        let (r3, _) = pyssl_pair(&cctx, &sctx, Some(s1.clone()));
+        // rustls' TLS 1.3 tickets are single-use; a TLS 1.2 session is not used up.
+        assert_eq!(r3, version == TlsVersion::TlsV1_2, "{version:?}: s1 again");
+        assert_eq!(s1, same);
+    }
+}
+
 #[test]
 fn set_session_rules_match_cpython() {
     let sctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);

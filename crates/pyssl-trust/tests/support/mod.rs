@@ -190,58 +190,41 @@ impl Fixtures {
             let pem = format!("{name}.pem");
             let serial = format!("{}", 1000 + serial);
             let mut parts = how.split(':');
+            // A fresh P-256 key and a request (or, for a root, a self-signed certificate).
+            let mut req = vec![
+                "req",
+                "-config",
+                "openssl.cnf",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &key,
+                "-subj",
+                subject,
+            ];
             match parts.next().unwrap() {
                 "root" => {
                     let ext = parts.next().unwrap();
-                    openssl(
-                        &dir,
-                        &[
-                            "req",
-                            "-x509",
-                            "-config",
-                            "openssl.cnf",
-                            "-newkey",
-                            "ec",
-                            "-pkeyopt",
-                            "ec_paramgen_curve:P-256",
-                            "-nodes",
-                            "-keyout",
-                            &key,
-                            "-out",
-                            &pem,
-                            "-subj",
-                            subject,
-                            "-days",
-                            "3650",
-                            "-extensions",
-                            ext,
-                            "-set_serial",
-                            &serial,
-                        ],
-                    );
+                    req.extend([
+                        "-x509",
+                        "-out",
+                        &pem,
+                        "-days",
+                        "3650",
+                        "-extensions",
+                        ext,
+                        "-set_serial",
+                        &serial,
+                    ]);
+                    openssl(&dir, &req);
                 }
                 kind => {
                     let csr = format!("{name}.csr");
-                    openssl(
-                        &dir,
-                        &[
-                            "req",
-                            "-new",
-                            "-config",
-                            "openssl.cnf",
-                            "-newkey",
-                            "ec",
-                            "-pkeyopt",
-                            "ec_paramgen_curve:P-256",
-                            "-nodes",
-                            "-keyout",
-                            &key,
-                            "-out",
-                            &csr,
-                            "-subj",
-                            subject,
-                        ],
-                    );
+                    req.extend(["-new", "-out", &csr]);
+                    openssl(&dir, &req);
                     if kind == "v1" {
                         openssl(
                             &dir,

@@ -79,7 +79,7 @@ pub struct HelloInfo {
 pub struct Connection {
     ctx: SslContext,
     server_side: bool,
-    server_hostname: Option<String>,
+    server_hostname: Option<Box<str>>,
     session: Option<SslSession>,
     state: State,
     records: RecordSplitter,
@@ -89,15 +89,15 @@ pub struct Connection {
     sent_close: bool,
     received_close: bool,
     plain_pending: usize,
-    hello: Option<HelloInfo>,
-    /// Client: this connection's session store (issue 5, `session_store`).
-    client_store: Option<std::sync::Arc<crate::session_store::ClientStore>>,
+    hello: Option<Box<HelloInfo>>,
+    /// Client: the session values this connection received (`session_store`).
+    received: Option<std::sync::Arc<crate::session_store::ClientStore>>,
     /// Whether the completed handshake was counted in `session_stats()`.
     counted: bool,
     /// Handshake records both ways, for tls-unique (`crate::tls_unique`).
     recorder: Option<Box<crate::tls_unique::Recorder>>,
-    /// tls-unique, computed when a TLS 1.2 handshake completes.
-    tls_unique: Option<Vec<u8>>,
+    /// What tls-unique needs, kept when a TLS 1.2 handshake completes.
+    tls_unique: Option<Box<crate::tls_unique::Binding>>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -194,7 +194,7 @@ impl Connection {
             ));
         }
         let server_hostname = match opts.server_hostname.as_deref() {
-            Some(h) => Some(normalize_hostname(h)?),
+            Some(h) => Some(normalize_hostname(h)?.into_boxed_str()),
             None => None,
         };
         let mut c = Connection {
@@ -210,7 +210,7 @@ impl Connection {
             received_close: false,
             plain_pending: 0,
             hello: None,
-            client_store: None,
+            received: None,
             counted: false,
             recorder: Some(Box::default()),
             tls_unique: None,
@@ -255,25 +255,24 @@ impl Connection {
 
     /// What the server saw in the ClientHello (None on clients / before it arrived).
     pub fn client_hello(&self) -> Option<&HelloInfo> {
-        self.hello.as_ref()
+        self.hello.as_deref()
     }
 
     /// `session`: on a client after the handshake, a handle on what this connection
     /// received (see `session_store`); before it, the session set for resumption.
     pub fn session(&self) -> Option<SslSession> {
-        match &self.client_store {
-            Some(store) if self.is_handshake_done() => Some(crate::session_store::session_of(
-                store,
+        if !self.server_side && self.is_handshake_done() {
+            return Some(crate::session_store::session_of(
+                self.received.as_ref(),
                 self.ctx.id(),
-                self.version(),
-            )),
-            _ => self.session.clone(),
+            ));
         }
+        self.session.clone()
     }
 
     /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
-    pub(crate) fn tls_unique(&self) -> Option<&[u8]> {
-        self.tls_unique.as_deref()
+    pub(crate) fn tls_unique(&self) -> Option<Vec<u8>> {
+        self.tls_unique.as_ref().map(|b| b.value())
     }
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
@@ -459,22 +458,23 @@ impl Connection {
             .ctx
             .client_config(self.server_hostname.is_some())
             .and_then(|cfg| {
-                // Resumption only from an explicitly set session (issue 5).
-                let (cfg, store) =
-                    crate::session_store::client_config_for(&cfg, self.session.as_ref());
                 let name = match &self.server_hostname {
-                    Some(h) => ServerName::try_from(h.clone())
+                    Some(h) => ServerName::try_from(&**h)
+                        .map(|n| n.to_owned())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
                     None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
-                rustls::ClientConnection::new(cfg, name)
-                    .map(|c| (c, store))
-                    .map_err(|e| from_rustls(&e, Side::Client))
+                // Resumption only from an explicitly set session (issue 5).
+                crate::session_store::client_scope(
+                    &mut self.received,
+                    self.session.as_ref(),
+                    || rustls::ClientConnection::new(cfg, name),
+                )
+                .map_err(|e| from_rustls(&e, Side::Client))
             });
         match built {
-            Ok((mut c, store)) => {
-                self.client_store = Some(store);
+            Ok(mut c) => {
                 c.set_buffer_limit(None);
                 self.state = State::Tls(Box::new(c.into()));
                 Ok(())
@@ -572,18 +572,28 @@ impl Connection {
             },
             // The verifier checks the name exactly as given (rustls drops a trailing dot);
             // only a client's handshake verifies, so data records skip the hand-over.
-            State::Tls(c) => match if self.server_hostname.is_some() && c.is_handshaking() {
-                crate::verifier::PyVerifier::with_server_hostname(
-                    self.server_hostname.as_deref(),
-                    || c.process_new_packets(),
-                )
-            } else {
+            State::Tls(c) => match if self.server_side {
                 c.process_new_packets()
+            } else {
+                // Session values arrive in this connection's `received` (issue 5).
+                crate::session_store::client_scope(&mut self.received, None, || {
+                    if self.server_hostname.is_some() && c.is_handshaking() {
+                        crate::verifier::PyVerifier::with_server_hostname(
+                            self.server_hostname.as_deref(),
+                            || c.process_new_packets(),
+                        )
+                    } else {
+                        c.process_new_packets()
+                    }
+                })
             } {
                 Ok(st) => {
                     self.plain_pending = st.plaintext_bytes_to_read();
                     if st.peer_has_closed() {
                         self.received_close = true;
+                    }
+                    if self.recorder.is_some() && !crate::tls_unique::still_needed(c) {
+                        self.recorder = None;
                     }
                     if !self.counted && !c.is_handshaking() {
                         self.counted = true;
@@ -614,7 +624,7 @@ impl Connection {
                 .map(|it| it.map(<[u8]>::to_vec).collect())
                 .unwrap_or_default(),
         };
-        self.hello = Some(info);
+        self.hello = Some(Box::new(info));
         // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
         let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
         if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref()) {

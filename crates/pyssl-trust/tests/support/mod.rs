@@ -225,51 +225,29 @@ impl Fixtures {
                     let csr = format!("{name}.csr");
                     req.extend(["-new", "-out", &csr]);
                     openssl(&dir, &req);
+                    let mut x509 = vec![
+                        "x509",
+                        "-req",
+                        "-in",
+                        &csr,
+                        "-days",
+                        "3650",
+                        "-set_serial",
+                        &serial,
+                        "-out",
+                        &pem,
+                    ];
+                    let (ca_pem, ca_key);
                     if kind == "v1" {
-                        openssl(
-                            &dir,
-                            &[
-                                "x509",
-                                "-req",
-                                "-in",
-                                &csr,
-                                "-signkey",
-                                &key,
-                                "-days",
-                                "3650",
-                                "-set_serial",
-                                &serial,
-                                "-out",
-                                &pem,
-                            ],
-                        );
+                        x509.extend(["-signkey", &key]);
                     } else {
                         let issuer = parts.next().unwrap();
                         let ext = parts.next().unwrap();
-                        openssl(
-                            &dir,
-                            &[
-                                "x509",
-                                "-req",
-                                "-in",
-                                &csr,
-                                "-CA",
-                                &format!("{issuer}.pem"),
-                                "-CAkey",
-                                &format!("{issuer}.key"),
-                                "-days",
-                                "3650",
-                                "-set_serial",
-                                &serial,
-                                "-extfile",
-                                "openssl.cnf",
-                                "-extensions",
-                                ext,
-                                "-out",
-                                &pem,
-                            ],
-                        );
+                        (ca_pem, ca_key) = (format!("{issuer}.pem"), format!("{issuer}.key"));
+                        x509.extend(["-CA", &ca_pem, "-CAkey", &ca_key]);
+                        x509.extend(["-extfile", "openssl.cnf", "-extensions", ext]);
                     }
+                    openssl(&dir, &x509);
                 }
             }
             openssl(

@@ -20,9 +20,29 @@ use serde_json::Value;
 
 const T: Option<Duration> = Some(Duration::from_secs(60));
 
+/// Python for both scripts: `recv_hash(s, n)` reads up to `n` bytes (less at EOF) and
+/// returns their count and SHA-256 (hex).
+macro_rules! py_recv_hash {
+    () => {
+        r#"
+import hashlib
+def recv_hash(s, n):
+    h = hashlib.sha256(); got = 0
+    while got < n:
+        b = s.recv(1 << 16)
+        if not b:
+            break
+        h.update(b); got += len(b)
+    return got, h.hexdigest()
+"#
+    };
+}
+
 /// python3 TLS server: argv = cert key ca verify(none|optional|required) alpn(-|a,b)
 /// version(-|TLSv1_2|TLSv1_3) mode(info|bulk|unwrap) n.
-const PY_SERVER: &str = r#"
+const PY_SERVER: &str = concat!(
+    py_recv_hash!(),
+    r#"
 import hashlib, json, random, socket, ssl, sys
 cert, key, ca, verify, alpn, version, mode, n = sys.argv[1:9]
 n = int(n)
@@ -48,15 +68,10 @@ print(json.dumps({'version': s.version(), 'cipher': list(s.cipher()),
 if mode == 'info':
     s.sendall(s.recv(100))
 elif mode == 'bulk':
-    h = hashlib.sha256(); got = 0
-    while got < n:
-        b = s.recv(1 << 16)
-        if not b:
-            break
-        h.update(b); got += len(b)
+    got, sha_in = recv_hash(s, n)
     data = random.Random(5).randbytes(n)
     s.sendall(data)
-    print(json.dumps({'got': got, 'sha_in': h.hexdigest(), 'sha_out': hashlib.sha256(data).hexdigest()}), flush=True)
+    print(json.dumps({'got': got, 'sha_in': sha_in, 'sha_out': hashlib.sha256(data).hexdigest()}), flush=True)
     s.recv(1)
 elif mode == 'unwrap':
     b = s.recv(100)
@@ -65,10 +80,13 @@ elif mode == 'unwrap':
     got = plain.recv(100)
     print(json.dumps({'tls': b.decode(), 'plain': got.decode()}), flush=True)
 s.close()
-"#;
+"#
+);
 
 /// python3 TLS client: argv = port ca cert(-|path) key alpn version mode n.
-const PY_CLIENT: &str = r#"
+const PY_CLIENT: &str = concat!(
+    py_recv_hash!(),
+    r#"
 import hashlib, json, random, socket, ssl, sys
 port, ca, cert, key, alpn, version, mode, n = sys.argv[1:9]
 n = int(n)
@@ -88,16 +106,12 @@ if mode == 'info':
 elif mode == 'bulk':
     data = random.Random(9).randbytes(n)
     s.sendall(data)
-    h = hashlib.sha256(); got = 0
-    while got < n:
-        b = s.recv(1 << 16)
-        if not b:
-            break
-        h.update(b); got += len(b)
-    info.update({'got': got, 'sha_in': h.hexdigest(), 'sha_out': hashlib.sha256(data).hexdigest()})
+    got, sha_in = recv_hash(s, n)
+    info.update({'got': got, 'sha_in': sha_in, 'sha_out': hashlib.sha256(data).hexdigest()})
 print(json.dumps(info), flush=True)
 s.close()
-"#;
+"#
+);
 
 fn keys() -> [(&'static str, &'static Pair); 2] {
     [("rsa", &pki().rsa), ("ecdsa", &pki().ecdsa)]

@@ -143,6 +143,7 @@ fn is_would_block(e: &io::Error) -> bool {
 impl<S: Transport> TlsIo for Wire<S> {
     fn pull(&mut self, conn: &mut Connection) -> Result<Pull> {
         if self.rstart == self.rend {
+            self.records.set_tls12(conn.version() == Some("TLSv1.2"));
             loop {
                 self.wait_budget(Direction::Read)?;
                 match self.records.read_from(&mut self.sock, &mut self.rbuf) {

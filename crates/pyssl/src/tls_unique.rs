@@ -226,12 +226,12 @@ impl Binding {
 }
 
 /// Whether recording is still useful: stops once the handshake is known to be TLS 1.3.
-pub(crate) fn still_needed(conn: &rustls::Connection) -> bool {
+pub(crate) fn still_needed(conn: &rustls::CommonState) -> bool {
     conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3)
 }
 
 /// Takes what tls-unique needs once the TLS 1.2 handshake is complete (None otherwise).
-pub(crate) fn finish(rec: Recorder, conn: &rustls::Connection) -> Option<Box<Binding>> {
+pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Box<Binding>> {
     if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
         return None;
     }

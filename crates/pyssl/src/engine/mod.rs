@@ -589,7 +589,7 @@ impl Connection {
                         self.out.extend_from_slice(&buf);
                         Err(self.fail(e))
                     }
-                }
+                };
             }
             // The verifier checks the name exactly as given (rustls drops a trailing dot);
             // only a client's handshake verifies, so data records skip the hand-over.

@@ -16,7 +16,7 @@ pub const MAX_OID_LEN: usize = 586;
 /// assert_eq!(pyssl_cert::oid::long_name("2.999.1"), None);
 /// ```
 pub fn long_name(dotted: &str) -> Option<&'static str> {
-    let table = crate::oid_names::OID_NAMES;
+    let table = table();
     table
         .binary_search_by(|(oid, _)| oid.as_bytes().cmp(dotted.as_bytes()))
         .ok()
@@ -25,7 +25,18 @@ pub fn long_name(dotted: &str) -> Option<&'static str> {
 
 /// Number of OIDs OpenSSL knows by name.
 pub fn known_count() -> usize {
-    crate::oid_names::OID_NAMES.len()
+    table().len()
+}
+
+/// `(dotted OID, long name)` pairs of the generated table, split once on first use.
+fn table() -> &'static [(&'static str, &'static str)] {
+    static TABLE: std::sync::OnceLock<Vec<(&str, &str)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        crate::oid_names::OID_NAMES
+            .lines()
+            .filter_map(|line| line.split_once(' '))
+            .collect()
+    })
 }
 
 /// Dotted-decimal text of an OID's DER content bytes (arbitrary-precision arcs).
@@ -148,7 +159,8 @@ mod tests {
 
     #[test]
     fn table_is_sorted_and_complete() {
-        let t = crate::oid_names::OID_NAMES;
+        let t = table();
+        assert_eq!(t.len(), crate::oid_names::OID_NAMES.lines().count());
         assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(known_count(), 1103);
         for (oid, name) in [

@@ -57,12 +57,7 @@ def main():
             single.append((cp, ord(d)))
         else:
             multi.append((cp, d))
-    runs = []
-    for cp, t in single:
-        if runs and runs[-1][0] + runs[-1][1] == cp and runs[-1][2] + runs[-1][1] == t and runs[-1][1] < 2048:
-            runs[-1][1] += 1
-        else:
-            runs.append([cp, 1, t])
+    runs, bmp_singles = pack_singles(single)
     pool = ""
     multi_keys, multi_offs = [], []
     for cp, d in multi:
@@ -81,7 +76,7 @@ def main():
         v = unicodedata.combining(c)
         if not v:
             continue
-        if ccc and ccc[-1][0] + ccc[-1][1] == cp and ccc[-1][2] == v:
+        if ccc and ccc[-1][0] + ccc[-1][1] == cp and ccc[-1][2] == v and ccc[-1][1] < 2048:
             ccc[-1][1] += 1
         else:
             ccc.append([cp, 1, v])
@@ -113,9 +108,13 @@ def main():
       "// unicodedata (%s; decompositions %s) -- do not edit.\n"
       % (sys.version.split()[0], unicodedata.unidata_version, ucd.unidata_version))
     w("//! Nameprep (RFC 3491) data as CPython's `encodings.idna` applies it.\n\n")
-    w("/// Runs mapping to one code point each: `(first << 11 | (len - 1), first target)`,\n"
-      "/// sorted; `first + i` maps to `target + i`.\n")
-    emit(w, "MAP_RUNS", "(u32, u32)", ["(0x%x, 0x%x)" % (f << 11 | (n - 1), t) for f, n, t in runs])
+    w("/// Code points mapping to one code point each, in runs: `first << 11 | (len - 1) << 3 |\n"
+      "/// (step - 1) << 2 | target_step` and the first target; element `i` of a run is\n"
+      "/// `first + i * step`, mapping to `target + i * target_step`. Sorted; no run starts\n"
+      "/// inside another's span.\n")
+    emit(w, "MAP_RUNS", "(u32, u32)", ["(0x%x, 0x%x)" % r for r in runs])
+    w("/// Single BMP code points mapping to one BMP code point: `(cp, target)`, sorted.\n")
+    emit(w, "MAP_BMP", "(u16, u16)", ["(0x%x, 0x%x)" % r for r in bmp_singles])
     w("/// Code points mapping to nothing or to several code points: `cp << 8 | UTF-8 length`,\n"
       "/// sorted; the text is `MAP_POOL[MAP_OFFSETS[i]..][..length]`.\n")
     emit(w, "MAP_KEYS", "u32", ["0x%x" % k for k in multi_keys])
@@ -124,17 +123,57 @@ def main():
     w("/// See [`MAP_KEYS`].\n")
     w("pub(super) static MAP_POOL: &str = \"%s\";\n\n" % "".join(
         ch if 0x20 <= ord(ch) < 0x7f and ch not in '"\\' else "\\u{%x}" % ord(ch) for ch in pool))
-    w("/// Canonical combining classes: `(first, count, class)` runs, sorted.\n")
-    emit(w, "CCC", "(u32, u16, u8)", ["(0x%x, %d, %d)" % tuple(r) for r in ccc])
-    w("/// Primary composites `(first, second, composite)`, sorted.\n")
-    emit(w, "COMPOSE", "(u32, u32, u32)", ["(0x%x, 0x%x, 0x%x)" % p for p in pairs])
-    w("/// Prohibited output (tables C.1.2, C.2.2, C.3-C.9): inclusive ranges, sorted.\n")
-    emit(w, "PROHIBITED", "(u32, u32)", ["(0x%x, 0x%x)" % r for r in prohibited])
-    w("/// Bidi RandALCat (table D.1): inclusive ranges, sorted.\n")
-    emit(w, "RANDAL", "(u32, u32)", ["(0x%x, 0x%x)" % r for r in randal])
-    w("/// Bidi LCat (table D.2): inclusive ranges, sorted.\n")
-    emit(w, "LCAT", "(u32, u32)", ["(0x%x, 0x%x)" % r for r in lcat])
+    w("/// Canonical combining classes in runs: `first << 11 | (count - 1)`, sorted, with the\n"
+      "/// class of each run in [`CCC_CLASS`].\n")
+    emit(w, "CCC_RUNS", "u32", ["0x%x" % (f << 11 | (n - 1)) for f, n, _ in ccc])
+    w("/// See [`CCC_RUNS`].\n")
+    emit(w, "CCC_CLASS", "u8", ["%d" % v for _, _, v in ccc])
+    w("/// Primary composites: `first << 42 | second << 21 | composite`, sorted.\n")
+    emit(w, "COMPOSE", "u64", ["0x%x" % (a << 42 | b << 21 | c) for a, b, c in pairs])
+    w("/// Prohibited output (tables C.1.2, C.2.2, C.3-C.9): `first << 11 | (len - 1)`, sorted.\n")
+    emit(w, "PROHIBITED", "u32", packed_ranges(prohibited))
+    w("/// Bidi RandALCat (table D.1), packed as [`PROHIBITED`].\n")
+    emit(w, "RANDAL", "u32", packed_ranges(randal))
+    w("/// Bidi LCat (table D.2), packed as [`PROHIBITED`].\n")
+    emit(w, "LCAT", "u32", packed_ranges(lcat))
     sys.stdout.write("".join(parts).rstrip("\n") + "\n")
+
+
+def pack_singles(single):
+    """Greedy runs with code point step 1 or 2 and target step 0, 1 or 2 (case pairs
+    alternate; many compatibility characters map to one letter); leftover BMP singles go to
+    a 4-byte table."""
+    targets = dict(single)
+    runs, bmp, i = [], [], 0
+    while i < len(single):
+        cp, t = single[i]
+        best = (1, 1, 0)
+        for step in (1, 2):
+            for tstep in (0, 1, 2):
+                n = 1
+                while (n < 256 and i + n < len(single)
+                       and single[i + n] == (cp + step * n, t + tstep * n)
+                       and (step == 1 or cp + step * n - 1 not in targets)):
+                    n += 1
+                if n > best[0]:
+                    best = (n, step, tstep)
+        n, step, tstep = best
+        if n == 1 and cp < 0x10000 and t < 0x10000:
+            bmp.append((cp, t))
+        else:
+            runs.append((cp << 11 | (n - 1) << 3 | (step - 1) << 2 | tstep, t))
+        i += n
+    return runs, bmp
+
+
+def packed_ranges(ranges):
+    out = []
+    for lo, hi in ranges:
+        while lo <= hi:
+            n = min(hi - lo + 1, 2048)
+            out.append("0x%x" % (lo << 11 | (n - 1)))
+            lo += n
+    return out
 
 
 def emit(w, name, ty, items):

@@ -28,14 +28,26 @@ pub fn known_count() -> usize {
     table().len()
 }
 
-/// `(dotted OID, long name)` pairs of the generated table, split once on first use.
-fn table() -> &'static [(&'static str, &'static str)] {
-    static TABLE: std::sync::OnceLock<Vec<(&str, &str)>> = std::sync::OnceLock::new();
+/// `(dotted OID, long name)` pairs of the generated (front-coded) table, expanded once.
+fn table() -> &'static [(String, &'static str)] {
+    static TABLE: std::sync::OnceLock<Vec<(String, &str)>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        crate::oid_names::OID_NAMES
-            .lines()
-            .filter_map(|line| line.split_once(' '))
-            .collect()
+        let mut table: Vec<(String, &str)> = Vec::new();
+        for line in crate::oid_names::OID_NAMES.lines() {
+            let mut chars = line.chars();
+            let shared = match chars.next() {
+                Some(c @ 'a'..='z') => c as usize - 'a' as usize,
+                Some(c @ 'A'..='Z') => c as usize - 'A' as usize + 26,
+                _ => continue,
+            };
+            let Some((rest, name)) = chars.as_str().split_once(' ') else {
+                continue;
+            };
+            let prev = table.last().map_or("", |(oid, _)| oid.as_str());
+            let oid = format!("{}{rest}", prev.get(..shared).unwrap_or(prev));
+            table.push((oid, name));
+        }
+        table
     })
 }
 

@@ -2,7 +2,8 @@
 //! CPython's `encodings.idna.nameprep` does, over the generated tables in `tables.rs`.
 
 use super::tables::{
-    CCC, COMPOSE, LCAT, MAP_KEYS, MAP_OFFSETS, MAP_POOL, MAP_RUNS, PROHIBITED, RANDAL,
+    CCC_CLASS, CCC_RUNS, COMPOSE, LCAT, MAP_BMP, MAP_KEYS, MAP_OFFSETS, MAP_POOL, MAP_RUNS,
+    PROHIBITED, RANDAL,
 };
 
 const S_BASE: u32 = 0xAC00;
@@ -57,11 +58,20 @@ fn map_decompose(c: char, out: &mut Vec<char>) {
         out.extend(MAP_POOL[start..start + len].chars());
         return;
     }
+    if let Ok(small) = u16::try_from(cp) {
+        if let Ok(i) = MAP_BMP.binary_search_by(|&(k, _)| k.cmp(&small)) {
+            out.push(from(u32::from(MAP_BMP[i].1)));
+            return;
+        }
+    }
     let i = MAP_RUNS.partition_point(|&(k, _)| k >> 11 <= cp);
     if let Some(&(k, target)) = i.checked_sub(1).map(|i| &MAP_RUNS[i]) {
-        let (first, len) = (k >> 11, (k & 0x7ff) + 1);
-        if cp < first + len {
-            out.push(from(target + (cp - first)));
+        let first = k >> 11;
+        let len = ((k >> 3) & 0xff) + 1;
+        let step = ((k >> 2) & 1) + 1;
+        let offset = cp - first;
+        if offset % step == 0 && offset / step < len {
+            out.push(from(target + (offset / step) * (k & 3)));
             return;
         }
     }
@@ -74,12 +84,17 @@ fn from(cp: u32) -> char {
 }
 
 fn ccc(c: char) -> u8 {
-    let cp = c as u32;
-    let i = CCC.partition_point(|&(first, _, _)| first <= cp);
-    match i.checked_sub(1).map(|i| CCC[i]) {
-        Some((first, count, class)) if cp < first + u32::from(count) => class,
-        _ => 0,
+    match run_index(&CCC_RUNS, c) {
+        Some(i) => CCC_CLASS[i],
+        None => 0,
     }
+}
+
+/// The index of the `first << 11 | (len - 1)` run holding `c`, in a sorted table.
+fn run_index(table: &[u32], c: char) -> Option<usize> {
+    let cp = c as u32;
+    let i = table.partition_point(|&k| k >> 11 <= cp).checked_sub(1)?;
+    (cp - (table[i] >> 11) <= table[i] & 0x7ff).then_some(i)
 }
 
 /// Canonical ordering: each run of non-starters stably sorted by combining class.
@@ -134,14 +149,13 @@ fn compose_pair(a: char, b: char) -> Option<char> {
     {
         return char::from_u32(a + (b - T_BASE));
     }
+    let key = u64::from(a) << 21 | u64::from(b);
     COMPOSE
-        .binary_search_by(|&(x, y, _)| (x, y).cmp(&(a, b)))
+        .binary_search_by(|&k| (k >> 21).cmp(&key))
         .ok()
-        .and_then(|i| char::from_u32(COMPOSE[i].2))
+        .and_then(|i| char::from_u32((COMPOSE[i] & 0x1f_ffff) as u32))
 }
 
-fn in_ranges(table: &[(u32, u32)], c: char) -> bool {
-    let cp = c as u32;
-    let i = table.partition_point(|&(first, _)| first <= cp);
-    i.checked_sub(1).is_some_and(|i| cp <= table[i].1)
+fn in_ranges(table: &[u32], c: char) -> bool {
+    run_index(table, c).is_some()
 }

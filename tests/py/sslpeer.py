@@ -56,6 +56,8 @@ if cfg.get("max_version") is not None:
     ctx.maximum_version = ssl.TLSVersion(cfg["max_version"])
 if cfg.get("ciphers"):
     ctx.set_ciphers(cfg["ciphers"])
+if cfg.get("ciphersuites") is not None:
+    raise SystemExit("ciphersuites is a pyssl extension; Python's ssl cannot set TLS 1.3 suites")
 inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
 obj = ctx.wrap_bio(inc, out, server_side=server, server_hostname=cfg.get("server_hostname"))
 

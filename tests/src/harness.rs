@@ -42,6 +42,9 @@ pub struct PeerConfig {
     pub max_version: Option<i32>,
     /// `set_ciphers`.
     pub ciphers: Option<String>,
+    /// pyssl's `set_ciphersuites` extension (TLS 1.3 suites). pyssl endpoints only: Python's
+    /// `ssl` has no equivalent, so a python3 endpoint refuses a config that sets it.
+    pub ciphersuites: Option<String>,
 }
 
 fn tls_version(v: i32) -> pyssl::TlsVersion {
@@ -76,6 +79,7 @@ impl PeerConfig {
             "min_version": self.min_version,
             "max_version": self.max_version,
             "ciphers": self.ciphers,
+            "ciphersuites": self.ciphersuites,
         })
     }
 
@@ -117,6 +121,9 @@ impl PeerConfig {
         }
         if let Some(c) = &self.ciphers {
             ctx.set_ciphers(c)?;
+        }
+        if let Some(c) = &self.ciphersuites {
+            ctx.set_ciphersuites(c)?;
         }
         Ok(ctx)
     }

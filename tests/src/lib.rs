@@ -9,6 +9,7 @@ pub use pyssl_testutil::{openssl, python3, python_output, run_python};
 pub mod harness;
 pub mod pki;
 pub mod pump;
+pub mod py_peers;
 
 /// The code blocks of docs/guide.md, compiled and run as this crate's doctests.
 #[cfg(doctest)]

@@ -3,7 +3,7 @@
 //! that are always killed (guards), and bounded waits for everything.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::OnceLock;
@@ -77,18 +77,7 @@ pub fn pki() -> &'static Pki {
             .expect("tempdir")
             .keep();
         let d = dir.as_path();
-        openssl(
-            d,
-            &[
-                "ecparam",
-                "-name",
-                "prime256v1",
-                "-genkey",
-                "-noout",
-                "-out",
-                "ca.key.sec1",
-            ],
-        );
+        pyssl_testutil::openssl_p256_key(d, "ca.key.sec1");
         openssl(
             d,
             &[
@@ -196,8 +185,20 @@ pub fn pki() -> &'static Pki {
     })
 }
 
+/// A path as `&str` for a command line (test paths are UTF-8).
+pub fn path(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 test path")
+}
+
+/// An ephemeral 127.0.0.1 port that was free a moment ago (bound, then released): for a
+/// peer that cannot report its port, or for a connection that must be refused.
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    l.local_addr().expect("local_addr").port()
+}
+
 /// Spawns a child with piped stdio.
-fn spawn(cmd: &mut Command) -> Guard {
+pub fn spawn(cmd: &mut Command) -> Guard {
     Guard(
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -237,37 +238,121 @@ pub fn wait_for_line<T: Send + 'static>(
     (v, rx_rest)
 }
 
+/// Spawns `cmd` with piped stdio and waits (bounded) for the start line `pick` accepts;
+/// returns the guard, the picked value (usually the port) and the rest of stdout.
+pub fn start_peer<T: Send + 'static>(
+    cmd: &mut Command,
+    pick: impl Fn(&str) -> Option<T> + Send + 'static,
+) -> (Guard, T, mpsc::Receiver<String>) {
+    let mut g = spawn(cmd);
+    let out = g.0.stdout.take().unwrap();
+    let (v, rest) = wait_for_line(out, pick);
+    (g, v, rest)
+}
+
 /// `openssl s_server -accept 127.0.0.1:0 ARGS...`: returns the guard and the port.
 /// stdout after the ACCEPT line comes through the receiver (when not `-quiet`).
 pub fn openssl_server(args: &[&str]) -> (Guard, u16, mpsc::Receiver<String>) {
-    let mut g = spawn(
+    start_peer(
         Command::new("openssl")
             .args(["s_server", "-accept", "127.0.0.1:0"])
             .args(args),
-    );
-    let out = g.0.stdout.take().unwrap();
-    let (port, rest) = wait_for_line(out, |l| {
-        l.strip_prefix("ACCEPT ")
-            .and_then(|a| a.rsplit_once(':'))
-            .and_then(|(_, p)| p.parse::<u16>().ok())
-    });
-    (g, port, rest)
+        |l| {
+            l.strip_prefix("ACCEPT ")
+                .and_then(|a| a.rsplit_once(':'))
+                .and_then(|(_, p)| p.parse::<u16>().ok())
+        },
+    )
+}
+
+/// `openssl s_client` connecting to 127.0.0.1:`port`, verifying against the test CA with
+/// `-servername localhost -verify_return_error -nocommands`, then the `extra` arguments.
+pub fn openssl_client(port: u16, extra: &[&str]) -> Command {
+    let mut cmd = Command::new("openssl");
+    cmd.args(["s_client", "-connect", &format!("127.0.0.1:{port}")])
+        .args(["-CAfile", path(&pki().ca), "-servername", "localhost"])
+        .args(["-verify_return_error", "-nocommands"])
+        .args(extra);
+    cmd
+}
+
+/// A `python3 -c CODE ARGS...` command.
+pub fn python_cmd(code: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(crate::python3());
+    cmd.arg("-c").arg(code).args(args);
+    cmd
 }
 
 /// Runs `python3 -c CODE ARGS...` whose first stdout line is `PORT <n>`; returns the guard,
 /// the port and the remaining lines.
 pub fn python_server(code: &str, args: &[&str]) -> (Guard, u16, mpsc::Receiver<String>) {
-    let mut g = spawn(
-        Command::new(crate::python3())
-            .arg("-c")
-            .arg(code)
-            .args(args),
-    );
-    let out = g.0.stdout.take().unwrap();
-    let (port, rest) = wait_for_line(out, |l| {
+    start_peer(&mut python_cmd(code, args), |l| {
         l.strip_prefix("PORT ").and_then(|p| p.parse().ok())
+    })
+}
+
+/// Runs the python3 client `python3 -c CODE ARGS...` to completion (bounded by `limit`);
+/// asserts it succeeded and returns its stdout.
+pub fn python_client_stdout(code: &str, args: &[&str], limit: Duration) -> String {
+    let (ok, out, err) = run_bounded(&mut python_cmd(code, args), Vec::new(), limit);
+    assert!(ok, "python3 client failed: {err}");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`python_client_stdout`] split into lines.
+pub fn python_client_lines(code: &str, args: &[&str], limit: Duration) -> Vec<String> {
+    python_client_stdout(code, args, limit)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// [`python_client_stdout`] parsed as JSON.
+pub fn python_client(code: &str, args: &[&str], limit: Duration) -> serde_json::Value {
+    serde_json::from_str(&python_client_stdout(code, args, limit))
+        .expect("python3 client printed JSON")
+}
+
+/// python3 connecting to 127.0.0.1:argv[1] with `create_default_context(cafile=argv[2])`
+/// and `server_hostname=argv[3]`: prints `null`, or the exception's type, library, reason,
+/// verify_code and verify_message as JSON.
+pub const PY_CONNECT_ERROR: &str = r#"
+import json, socket, ssl, sys
+port, cafile, name = sys.argv[1:4]
+ctx = ssl.create_default_context(cafile=cafile)
+try:
+    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(port)), timeout=20), server_hostname=name)
+    print(json.dumps(None))
+except Exception as e:
+    print(json.dumps({'type': type(e).__name__, 'library': getattr(e, 'library', None),
+                      'reason': getattr(e, 'reason', None), 'verify_code': getattr(e, 'verify_code', None),
+                      'verify_message': getattr(e, 'verify_message', None)}))
+"#;
+
+/// What CPython raises connecting to 127.0.0.1:`port` trusting `cafile` and naming
+/// `server_hostname` (see [`PY_CONNECT_ERROR`]): `null` when it connects.
+pub fn python_connect_error(port: u16, cafile: &Path, server_hostname: &str) -> serde_json::Value {
+    python_client(
+        PY_CONNECT_ERROR,
+        &[&port.to_string(), path(cafile), server_hostname],
+        PEER_WAIT,
+    )
+}
+
+/// Accepts `n` TCP connections on an ephemeral 127.0.0.1 port on a thread and hands each
+/// to `serve`; returns the port and the thread, which yields `serve`'s results in order.
+pub fn serve_tcp<T: Send + 'static>(
+    n: usize,
+    mut serve: impl FnMut(std::net::TcpStream) -> T + Send + 'static,
+) -> (u16, std::thread::JoinHandle<Vec<T>>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = l.local_addr().expect("local_addr").port();
+    let server = std::thread::spawn(move || {
+        (0..n)
+            .map(|_| serve(l.accept().expect("accept").0))
+            .collect()
     });
-    (g, port, rest)
+    (port, server)
 }
 
 /// Runs a command to completion with `stdin` fed from a thread; kills it after `limit`.
@@ -317,19 +402,27 @@ pub fn pattern(seed: u64, n: usize) -> Vec<u8> {
     v
 }
 
-/// SHA-256, lowercase hex.
-pub fn sha256_hex(data: &[u8]) -> String {
-    ring_sha256(data)
+/// The DER of the (first) certificate in the PEM file `p`.
+pub fn cert_der(p: &Path) -> Vec<u8> {
+    use rustls_pki_types::pem::PemObject as _;
+    rustls_pki_types::CertificateDer::from_pem_file(p)
+        .expect("PEM certificate file")
+        .to_vec()
 }
 
-fn ring_sha256(data: &[u8]) -> String {
+/// Lowercase hex.
+pub fn hex(data: &[u8]) -> String {
     use std::fmt::Write as _;
-    let d = ring::digest::digest(&ring::digest::SHA256, data);
-    let mut s = String::new();
-    for b in d.as_ref() {
+    let mut s = String::with_capacity(2 * data.len());
+    for b in data {
         let _ = write!(s, "{b:02x}");
     }
     s
+}
+
+/// SHA-256, lowercase hex.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())
 }
 
 /// Bulk size for the "64 MiB each way" tests: 64 MiB with `PYSSL_BIG=1`, else 8 MiB (debug
@@ -372,6 +465,36 @@ pub fn client_ctx(cert: bool, alpn: &[&str]) -> pyssl::SslContext {
     ctx
 }
 
+/// Client socket options for `localhost` with `timeout`.
+pub fn client_opts(timeout: Option<Duration>) -> pyssl::socket::SocketOptions {
+    pyssl::socket::SocketOptions {
+        timeout,
+        ..pyssl::socket::SocketOptions::client("localhost")
+    }
+}
+
+/// The verify mode of a server that requires client certificates when `client_cert`.
+pub fn client_cert_mode(client_cert: bool) -> pyssl::VerifyMode {
+    if client_cert {
+        pyssl::VerifyMode::CertRequired
+    } else {
+        pyssl::VerifyMode::CertNone
+    }
+}
+
+/// Connects to 127.0.0.1:`port` and runs the client handshake as `localhost` with `ctx`,
+/// offering `session` (None: a full handshake).
+pub fn connect_with_session(
+    ctx: &pyssl::SslContext,
+    port: u16,
+    session: Option<pyssl::SslSession>,
+) -> Result<pyssl::SslSocket, pyssl::SslError> {
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to 127.0.0.1");
+    let mut opts = pyssl::socket::SocketOptions::client("localhost");
+    opts.session = session;
+    ctx.wrap_socket(tcp, opts)
+}
+
 /// Pins a context to one TLS version.
 pub fn pin_version(ctx: &pyssl::SslContext, v: pyssl::TlsVersion) {
     ctx.set_minimum_version(v).expect("minimum_version");
@@ -391,4 +514,30 @@ pub fn listener(
     let l = pyssl::socket::SslListener::bind("127.0.0.1:0", ctx, opts).expect("listen");
     let port = l.local_addr().expect("local_addr").port();
     (l, port)
+}
+
+/// A pyssl server for `ctx` on an ephemeral 127.0.0.1 port (sockets with `timeout`) that
+/// accepts one client, echoes its first message (up to 100 bytes) and hands the socket back
+/// for inspection; returns the port and the server thread.
+pub fn echo_once(
+    ctx: pyssl::SslContext,
+    timeout: Option<Duration>,
+) -> (u16, std::thread::JoinHandle<pyssl::SslSocket>) {
+    let (l, port) = listener(ctx, timeout);
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = l.accept().expect("accept");
+        let msg = s.recv(100).expect("recv");
+        s.sendall(&msg).expect("echo");
+        s
+    });
+    (port, server)
+}
+
+/// What `SSLSocket.version()` says for `v` (`"TLSv1.2"`, `"TLSv1.3"`).
+pub fn version_text(v: pyssl::TlsVersion) -> &'static str {
+    if v == pyssl::TlsVersion::TlsV1_3 {
+        "TLSv1.3"
+    } else {
+        "TLSv1.2"
+    }
 }

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
+    RevokedCertParams, SanType, SerialNumber,
 };
 
 /// Key algorithm of a generated certificate.
@@ -58,6 +59,36 @@ pub fn rsa_key() -> KeyPair {
         .expect("openssl CLI must be installed");
     assert!(out.status.success(), "openssl genpkey failed");
     KeyPair::from_pem(&String::from_utf8(out.stdout).unwrap()).expect("RSA key")
+}
+
+/// A PEM CRL (number 1) signed by `issuer`, issued on January 1st of `this_update` and
+/// due again on January 1st of `next_update`, revoking the `revoked` serials (on 2024-01-01).
+pub fn crl_pem(
+    issuer: &Issuer<'_, KeyPair>,
+    revoked: &[&[u8]],
+    this_update: i32,
+    next_update: i32,
+) -> String {
+    CertificateRevocationListParams {
+        this_update: rcgen::date_time_ymd(this_update, 1, 1),
+        next_update: rcgen::date_time_ymd(next_update, 1, 1),
+        crl_number: SerialNumber::from_slice(&[1]),
+        issuing_distribution_point: None,
+        revoked_certs: revoked
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(s),
+                revocation_time: rcgen::date_time_ymd(2024, 1, 1),
+                reason_code: None,
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    }
+    .signed_by(issuer)
+    .expect("sign CRL")
+    .pem()
+    .expect("CRL PEM")
 }
 
 fn key_for(alg: Alg) -> KeyPair {

@@ -1,6 +1,8 @@
 //! Driving two pyssl `SslObject`s against each other through MemoryBio pairs.
 
-use pyssl::{ErrorKind, MemoryBio, SslContext, SslError, SslObject, WrapOptions};
+use pyssl::{ErrorKind, MemoryBio, Protocol, SslContext, SslError, SslObject, WrapOptions};
+
+use crate::pki::{Leaf, Pki};
 
 /// One side of an in-memory connection: the object and its two BIOs.
 pub struct End {
@@ -25,12 +27,48 @@ impl End {
         })
     }
 
+    /// A client end sending `server_hostname` (SNI and the name checked).
+    pub fn client(ctx: &SslContext, server_hostname: Option<&str>) -> Result<End, SslError> {
+        End::new(
+            ctx,
+            WrapOptions {
+                server_hostname: server_hostname.map(str::to_owned),
+                ..Default::default()
+            },
+        )
+    }
+
+    /// A server end.
+    pub fn server(ctx: &SslContext) -> Result<End, SslError> {
+        End::new(
+            ctx,
+            WrapOptions {
+                server_side: true,
+                ..Default::default()
+            },
+        )
+    }
+
     /// Moves our outgoing bytes into the peer's incoming BIO. Returns how many moved.
     pub fn send_to(&self, peer: &End) -> usize {
         let data = self.outgoing.read(None);
         peer.incoming.write(&data).unwrap();
         data.len()
     }
+}
+
+/// A client context trusting `pki`'s CA and a server context serving `leaf`:
+/// `(client, server)`.
+pub fn contexts(pki: &Pki, leaf: &Leaf) -> (SslContext, SslContext) {
+    let server = SslContext::new(Protocol::TlsServer).expect("server context");
+    server
+        .load_cert_chain(&leaf.cert, Some(&leaf.key), None)
+        .expect("load_cert_chain");
+    let client = SslContext::new(Protocol::TlsClient).expect("client context");
+    client
+        .load_verify_locations(Some(&pki.ca_cert), None, None)
+        .expect("load_verify_locations");
+    (client, server)
 }
 
 /// Result of a handshake between two in-memory ends.
@@ -55,22 +93,8 @@ pub fn handshake(
     server_ctx: &SslContext,
     server_hostname: Option<&str>,
 ) -> Outcome {
-    let client = End::new(
-        client_ctx,
-        WrapOptions {
-            server_hostname: server_hostname.map(str::to_owned),
-            ..Default::default()
-        },
-    )
-    .expect("wrap client");
-    let server = End::new(
-        server_ctx,
-        WrapOptions {
-            server_side: true,
-            ..Default::default()
-        },
-    )
-    .expect("wrap server");
+    let client = End::client(client_ctx, server_hostname).expect("wrap client");
+    let server = End::server(server_ctx).expect("wrap server");
     drive(client, server)
 }
 

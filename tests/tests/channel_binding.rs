@@ -4,20 +4,17 @@
 //! full and resumed handshakes, and is None on TLS 1.3 (documented); None before the
 //! handshake; unknown types are CPython's ValueError.
 
-use std::net::TcpListener;
 use std::process::Command;
 
 use pyssl::{SocketOptions, TlsVersion};
-use pyssl_tests::peers::{self, pin_version, pki, server_ctx};
+use pyssl_tests::peers::{self, hex, pin_version, pki, serve_tcp, server_ctx};
+use pyssl_tests::py_peers::{next_json, python_client_n, python_server_n, PyOpts};
 
 fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     let p = pki();
     let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     pin_version(&ctx, version);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (tcp, _) = listener.accept().unwrap();
+    let (port, server) = serve_tcp(1, move |tcp| {
         let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
         let cb = s.get_channel_binding("tls-exporter").unwrap().unwrap();
         let unique = s.get_channel_binding("tls-unique").unwrap();
@@ -45,9 +42,8 @@ fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
         .find_map(|l| l.trim().strip_prefix("Keying material: "))
         .unwrap_or_else(|| panic!("no keying material in {out}"))
         .to_ascii_lowercase();
-    let (cb, unique) = server.join().unwrap();
-    let ours: String = cb.iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(ours, theirs);
+    let (cb, unique) = server.join().unwrap().remove(0);
+    assert_eq!(hex(&cb), theirs);
     if version == TlsVersion::TlsV1_3 {
         assert_eq!(unique, None, "tls-unique is documented as None on TLS 1.3");
     } else {
@@ -55,65 +51,32 @@ fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     }
 }
 
-/// python3 server (TLS 1.2): serves argv[1] connections, prints tls-unique in hex.
-const PY_SERVER: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-if sys.argv[4] == "noticket":
-    ctx.options |= ssl.OP_NO_TICKET
-srv = socket.create_server(("127.0.0.1", 0))
-print("PORT", srv.getsockname()[1], flush=True)
-srv.settimeout(30)
-for _ in range(int(sys.argv[1])):
-    conn, _ = srv.accept()
-    conn.settimeout(30)
-    with ctx.wrap_socket(conn, server_side=True) as s:
-        print("CB", s.get_channel_binding("tls-unique").hex(), s.session_reused, flush=True)
-        s.sendall(b"ok")
-        try:
-            s.recv(10)
-        except (ssl.SSLError, OSError):
-            pass
-"#;
-
 fn tls_unique_vs_python_server(ticket: &str) {
-    let p = pki();
-    let (mut guard, port, rx) = peers::python_server(
-        PY_SERVER,
-        &[
-            "2",
-            p.ecdsa.cert.to_str().unwrap(),
-            p.ecdsa.key.to_str().unwrap(),
-            ticket,
-        ],
-    );
+    let opts = PyOpts {
+        tls12: true,
+        no_ticket: ticket == "noticket",
+        ..PyOpts::default()
+    };
+    let (mut guard, port, rx) = python_server_n(2, opts);
     let ctx = pyssl_tests::peers::client_ctx(false, &[]);
     let mut session = None;
     for i in 0..2 {
-        let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut opts = SocketOptions::client("localhost");
-        opts.session = session.take();
-        let mut s = ctx.wrap_socket(tcp, opts).unwrap();
+        let mut s = peers::connect_with_session(&ctx, port, session.take()).unwrap();
         assert_eq!(s.recv(10).unwrap(), b"ok");
         // An OpenSSL server under OP_NO_TICKET does not resume a CPython client
         // either (checked with python3 on both ends): both handshakes are full then.
         let resumed = i == 1 && ticket == "ticket";
         assert_eq!(s.session_reused(), resumed);
-        let ours: String = s
+        let ours = hex(&s
             .get_channel_binding("tls-unique")
             .unwrap()
-            .expect("tls-unique on TLS 1.2")
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+            .expect("tls-unique on TLS 1.2"));
         session = s.session();
         let _ = s.close_notify();
         drop(s);
-        let line = peers::next_line(&rx, "CB");
-        let reused = if resumed { "True" } else { "False" };
-        assert_eq!(line, format!("CB {ours} {reused}"), "connection {i}");
+        let line = next_json(&rx, "connection");
+        assert_eq!(line["tls_unique"], ours, "connection {i}");
+        assert_eq!(line["reused"], resumed, "connection {i}");
     }
     guard.wait_bounded(peers::PEER_WAIT);
 }
@@ -128,64 +91,37 @@ fn tls_unique_equals_python_server_op_no_ticket() {
     tls_unique_vs_python_server("noticket");
 }
 
-/// python3 client (TLS 1.2): two connections (the second resumed), prints tls-unique.
-const PY_CLIENT: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(sys.argv[2])
-ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-sess = None
-for _ in range(2):
-    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
-        with ctx.wrap_socket(sock, server_hostname="localhost", session=sess) as s:
-            s.recv(10)
-            sess = s.session
-            print(s.get_channel_binding("tls-unique").hex(), s.session_reused, flush=True)
-"#;
-
 #[test]
 fn tls_unique_equals_python_client_full_and_resumed() {
     let p = pki();
     let ctx = server_ctx(&p.rsa, pyssl::CERT_NONE, &[]);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for _ in 0..2 {
-            let (tcp, _) = listener.accept().unwrap();
-            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
-            s.sendall(b"ok").unwrap();
-            let cb: String = s
-                .get_channel_binding("tls-unique")
-                .unwrap()
-                .expect("tls-unique")
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            let reused = if s.session_reused() { "True" } else { "False" };
-            lines.push(format!("{cb} {reused}"));
-            let _ = s.close_notify();
-        }
-        lines
+    let (port, server) = serve_tcp(2, move |tcp| {
+        let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+        s.sendall(b"ok").unwrap();
+        let cb = hex(&s
+            .get_channel_binding("tls-unique")
+            .unwrap()
+            .expect("tls-unique"));
+        let reused = s.session_reused();
+        let _ = s.close_notify();
+        (cb, reused)
     });
-    let (ok, out, err) = peers::run_bounded(
-        Command::new(pyssl_tests::python3()).args([
-            "-c",
-            PY_CLIENT,
-            &port.to_string(),
-            p.ca.to_str().unwrap(),
-        ]),
-        Vec::new(),
-        peers::PEER_WAIT,
-    );
-    assert!(ok, "python3 client failed: {err}");
-    let theirs: Vec<String> = String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::to_owned)
+    let tls12 = PyOpts {
+        tls12: true,
+        ..PyOpts::default()
+    };
+    let theirs: Vec<(String, bool)> = python_client_n(port, 2, tls12)
+        .iter()
+        .map(|v| {
+            (
+                v["tls_unique"].as_str().unwrap().to_owned(),
+                v["reused"].as_bool().unwrap(),
+            )
+        })
         .collect();
     let ours = server.join().unwrap();
     assert_eq!(ours, theirs);
-    assert!(ours[0].ends_with("False") && ours[1].ends_with("True"));
+    assert!(!ours[0].1 && ours[1].1, "full, then resumed");
 }
 
 #[test]

@@ -237,12 +237,7 @@ fn hex(b: &[u8]) -> String {
 fn sni_sent_as_a_label_and_omitted_without_hostname() {
     let pki = Pki::new();
     let leaf = pki.leaf(Alg::Ecdsa, "x", &["xn--bcher-kva.example", "localhost"]);
-    let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&leaf.cert, Some(&leaf.key), None)
-        .unwrap();
-    let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki.ca_cert), None, None)
-        .unwrap();
+    let (c, s) = pyssl_tests::pump::contexts(&pki, &leaf);
     for (host, want) in [
         (Some("bücher.example"), Some("xn--bcher-kva.example")),
         (None, None),
@@ -252,22 +247,8 @@ fn sni_sent_as_a_label_and_omitted_without_hostname() {
             // CPython allows a client without server_hostname: no SNI, no name check.
             c.set_check_hostname(false);
         }
-        let client = End::new(
-            &c,
-            WrapOptions {
-                server_hostname: host.map(str::to_owned),
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        let server = End::new(
-            &s,
-            WrapOptions {
-                server_side: true,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let client = End::client(&c, host).unwrap();
+        let server = End::server(&s).unwrap();
         let o = drive(client, server);
         let hello = o.server.obj.connection().client_hello().unwrap();
         assert_eq!(hello.server_name.as_deref(), want, "{host:?}");
@@ -285,12 +266,7 @@ fn sni_sent_as_a_label_and_omitted_without_hostname() {
 fn settings_apply_to_later_connections_only() {
     let pki = Pki::new();
     let leaf = pki.leaf(Alg::Ecdsa, "x", &["localhost"]);
-    let s = SslContext::new(Protocol::TlsServer).unwrap();
-    s.load_cert_chain(&leaf.cert, Some(&leaf.key), None)
-        .unwrap();
-    let c = SslContext::new(Protocol::TlsClient).unwrap();
-    c.load_verify_locations(Some(&pki.ca_cert), None, None)
-        .unwrap();
+    let (c, s) = pyssl_tests::pump::contexts(&pki, &leaf);
     let first = pyssl_tests::pump::handshake(&c, &s, Some("localhost"));
     first.client_result.as_ref().unwrap();
     assert_eq!(first.client.obj.version(), Some("TLSv1.3"));
@@ -306,22 +282,8 @@ fn settings_apply_to_later_connections_only() {
     let s2 = SslContext::new(Protocol::TlsServer).unwrap();
     s2.load_cert_chain(&other_leaf.cert, Some(&other_leaf.key), None)
         .unwrap();
-    let client = End::new(
-        &c,
-        WrapOptions {
-            server_hostname: Some("localhost".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let mut server = End::new(
-        &s,
-        WrapOptions {
-            server_side: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let client = End::client(&c, Some("localhost")).unwrap();
+    let mut server = End::server(&s).unwrap();
     server.obj.set_context(s2.clone()).unwrap();
     let o = drive(client, server);
     o.client_result.as_ref().unwrap();

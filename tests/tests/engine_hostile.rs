@@ -2,34 +2,14 @@
 //! `SslError` (or a clean want-read), never a panic or a hang; non-TLS input gets
 //! OpenSSL's reasons (checked against python3 on the same bytes).
 
-use pyssl::{ErrorKind, SslContext, WrapOptions, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER};
+use pyssl::{ErrorKind, SslContext, WrapOptions};
 use pyssl_tests::harness::{Endpoint, PeerConfig, PythonEnd, Status};
 use pyssl_tests::pki::{Alg, Pki};
-use pyssl_tests::pump::{handshake, End};
-
-/// A tiny deterministic PRNG (xorshift) so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
+use pyssl_tests::pump::{self, handshake, End};
+use pyssl_testutil::Rng;
 
 fn contexts(pki: &Pki) -> (SslContext, SslContext) {
-    let leaf = pki.leaf(Alg::Ecdsa, "localhost", &["localhost"]);
-    let s = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
-    s.load_cert_chain(&leaf.cert, Some(&leaf.key), None)
-        .unwrap();
-    let c = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
-    c.load_verify_locations(Some(&pki.ca_cert), None, None)
-        .unwrap();
-    (c, s)
+    pump::contexts(pki, &pki.leaf(Alg::Ecdsa, "localhost", &["localhost"]))
 }
 
 /// Feeds `data` to a fresh end, in chunks, then EOF; every call must return.
@@ -89,25 +69,11 @@ fn truncated_and_corrupted_real_flights() {
     let pki = Pki::new();
     let (c, s) = contexts(&pki);
     // Record a real exchange: the ClientHello and the server's first flight.
-    let client = End::new(
-        &c,
-        WrapOptions {
-            server_hostname: Some("localhost".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let client = End::client(&c, Some("localhost")).unwrap();
     let mut client = client;
     let _ = client.obj.do_handshake();
     let hello = client.outgoing.read(None);
-    let mut server = End::new(
-        &s,
-        WrapOptions {
-            server_side: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let mut server = End::server(&s).unwrap();
     server.incoming.write(&hello).unwrap();
     let _ = server.obj.do_handshake();
     let flight = server.outgoing.read(None);
@@ -123,14 +89,7 @@ fn truncated_and_corrupted_real_flights() {
     }
     // The server flight, truncated or corrupted, into a client that sent that hello.
     for _ in 0..60 {
-        let mut c2 = End::new(
-            &c,
-            WrapOptions {
-                server_hostname: Some("localhost".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let mut c2 = End::client(&c, Some("localhost")).unwrap();
         let _ = c2.obj.do_handshake();
         let mut bad = flight.clone();
         let i = (rng.next() as usize) % bad.len();

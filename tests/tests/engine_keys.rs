@@ -4,22 +4,9 @@
 //! mismatched pairs; RSA + ECDSA pairs on one context.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use pyssl::{Password, SslContext, PROTOCOL_TLS_SERVER};
 use serde_json::Value;
-
-fn openssl(args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .output()
-        .expect("openssl CLI");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 struct Files {
     _dir: tempfile::TempDir,
@@ -39,33 +26,22 @@ fn make_files() -> Files {
         _dir: dir,
     };
     let p = |n: &str| f.p(n);
-    openssl(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-out",
-        &p("rsa.key"),
-    ]);
-    openssl(&[
-        "genpkey",
-        "-algorithm",
-        "EC",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-out",
-        &p("ec.key"),
-    ]);
-    openssl(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-out",
-        &p("rsa2.key"),
-    ]);
+    let openssl = |args: &[&str]| pyssl_tests::openssl(&f.path, args);
+    for (alg, opt, out) in [
+        ("RSA", "rsa_keygen_bits:2048", "rsa.key"),
+        ("EC", "ec_paramgen_curve:P-256", "ec.key"),
+        ("RSA", "rsa_keygen_bits:2048", "rsa2.key"),
+    ] {
+        openssl(&[
+            "genpkey",
+            "-algorithm",
+            alg,
+            "-pkeyopt",
+            opt,
+            "-out",
+            &p(out),
+        ]);
+    }
     for k in ["rsa", "ec"] {
         openssl(&[
             "req",

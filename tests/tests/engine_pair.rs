@@ -1,20 +1,14 @@
 //! pyssl ↔ pyssl over MemoryBio pairs: handshake, data, close_notify semantics.
 
-use pyssl::{ErrorKind, SslContext, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER};
+use pyssl::{ErrorKind, SslContext, PROTOCOL_TLS_CLIENT};
 use pyssl_tests::pki::{Alg, Pki};
-use pyssl_tests::pump::handshake;
+use pyssl_tests::pump::{self, handshake};
 
 fn contexts(pki: &Pki, alg: Alg) -> (SslContext, SslContext) {
-    let leaf = pki.leaf(alg, "localhost", &["localhost", "127.0.0.1"]);
-    let server = SslContext::new(PROTOCOL_TLS_SERVER).unwrap();
-    server
-        .load_cert_chain(&leaf.cert, Some(&leaf.key), None)
-        .unwrap();
-    let client = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
-    client
-        .load_verify_locations(Some(&pki.ca_cert), None, None)
-        .unwrap();
-    (client, server)
+    pump::contexts(
+        pki,
+        &pki.leaf(alg, "localhost", &["localhost", "127.0.0.1"]),
+    )
 }
 
 #[test]
@@ -156,14 +150,7 @@ fn explicit_session_resumes_tls12_and_tls13() {
                 },
             )
             .unwrap();
-            let server = End::new(
-                &s,
-                WrapOptions {
-                    server_side: true,
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+            let server = End::server(&s).unwrap();
             let mut o = drive(client, server);
             o.client_result.as_ref().unwrap();
             // TLS 1.3 tickets arrive after the handshake.

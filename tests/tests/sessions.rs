@@ -3,12 +3,12 @@
 //! python3 and openssl peers in both roles; `num_tickets`, `OP_NO_TICKET`,
 //! `session_stats()`.
 
-use std::net::{TcpListener, TcpStream};
 use std::process::Command;
 
 use pyssl::{SocketOptions, SslContext, SslSession, TlsVersion, WrapOptions};
-use pyssl_tests::peers::{self, client_ctx, pin_version, pki, server_ctx};
+use pyssl_tests::peers::{self, client_ctx, pin_version, pki, serve_tcp, server_ctx};
 use pyssl_tests::pump::{drive, End};
+use pyssl_tests::py_peers::{next_json, python_client_n, python_server_n, PyOpts};
 
 /// One in-memory connection; returns (session_reused, session after reading data).
 fn pyssl_pair(
@@ -25,14 +25,7 @@ fn pyssl_pair(
         },
     )
     .unwrap();
-    let server = End::new(
-        sctx,
-        WrapOptions {
-            server_side: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let server = End::server(sctx).unwrap();
     let mut o = drive(client, server);
     o.client_result.as_ref().expect("client handshake");
     o.server_result.as_ref().expect("server handshake");
@@ -95,6 +88,35 @@ fn pyssl_pair_resumes_tls13_stateful_with_op_no_ticket() {
     chain_pyssl(TlsVersion::TlsV1_3, true);
 }
 
+/// A session's fields describe the value it was taken with, even after a resumption
+/// used that (single-use) TLS 1.3 ticket up; TLS 1.2 sessions resume repeatedly.
+#[test]
+fn session_fields_outlive_the_ticket_they_describe() {
+    for version in [TlsVersion::TlsV1_3, TlsVersion::TlsV1_2] {
+        let sctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+        let cctx = client_ctx(false, &[]);
+        pin_version(&cctx, version);
+        let (_, s1) = pyssl_pair(&cctx, &sctx, None);
+        let s1 = s1.expect("session");
+        let same = s1.clone();
+        // Nothing about s1 was read before it is used.
+        let (r2, s2) = pyssl_pair(&cctx, &sctx, Some(s1.clone()));
+        assert!(r2, "{version:?}: resumed from s1");
+        assert!(s1.has_ticket(), "{version:?}");
+        assert_eq!(s1.id().len(), 32, "{version:?}");
+        assert!(s1.time() > 0);
+        assert_eq!(s1, same);
+        if version == TlsVersion::TlsV1_3 {
+            // A new ticket, a new session (CPython: `s.session != sess` on TLS 1.3).
+            assert_ne!(Some(s1.clone()), s2);
+        }
+        let (r3, _) = pyssl_pair(&cctx, &sctx, Some(s1.clone()));
+        // rustls' TLS 1.3 tickets are single-use; a TLS 1.2 session is not used up.
+        assert_eq!(r3, version == TlsVersion::TlsV1_2, "{version:?}: s1 again");
+        assert_eq!(s1, same);
+    }
+}
+
 #[test]
 fn set_session_rules_match_cpython() {
     let sctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
@@ -117,47 +139,17 @@ fn set_session_rules_match_cpython() {
     assert_eq!(e.python_class(), "ValueError");
 }
 
-/// python3 server: serves argv[1] connections, sends "ok" then closes; prints
-/// session_reused per connection.
-const PY_SERVER: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(sys.argv[2], sys.argv[3])
-if sys.argv[4] == "1.2":
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-srv = socket.create_server(("127.0.0.1", 0))
-print("PORT", srv.getsockname()[1], flush=True)
-srv.settimeout(30)
-for _ in range(int(sys.argv[1])):
-    conn, _ = srv.accept()
-    conn.settimeout(30)
-    with ctx.wrap_socket(conn, server_side=True) as s:
-        s.sendall(b"ok")
-        try:
-            s.recv(10)
-        except (ssl.SSLError, OSError):
-            pass
-        print("REUSED", s.session_reused, flush=True)
-"#;
-
 fn pyssl_client_vs_python(version: &str) {
-    let p = pki();
-    let (mut guard, port, rx) = peers::python_server(
-        PY_SERVER,
-        &[
-            "3",
-            p.ecdsa.cert.to_str().unwrap(),
-            p.ecdsa.key.to_str().unwrap(),
-            version,
-        ],
-    );
+    let opts = PyOpts {
+        tls12: version == "1.2",
+        ..PyOpts::default()
+    };
+    let (mut guard, port, rx) = python_server_n(3, opts);
     let ctx = client_ctx(false, &[]);
     let mut session: Option<SslSession> = None;
     for i in 0..3 {
-        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        let mut opts = SocketOptions::client("localhost");
-        opts.session = session.take();
-        let mut s = ctx.wrap_socket(tcp, opts).expect("handshake with python3");
+        let mut s = peers::connect_with_session(&ctx, port, session.take())
+            .expect("handshake with python3");
         assert_eq!(s.recv(10).unwrap(), b"ok");
         assert_eq!(s.session_reused(), i > 0, "connection {i}");
         session = s.session();
@@ -165,8 +157,9 @@ fn pyssl_client_vs_python(version: &str) {
         let _ = s.close_notify();
         drop(s);
         assert_eq!(
-            peers::next_line(&rx, "REUSED"),
-            format!("REUSED {}", if i > 0 { "True" } else { "False" })
+            next_json(&rx, "connection")["reused"],
+            i > 0,
+            "connection {i}: python3 server's session_reused"
         );
     }
     guard.wait_bounded(peers::PEER_WAIT);
@@ -182,72 +175,49 @@ fn pyssl_client_resumes_with_python_server_tls12() {
     pyssl_client_vs_python("1.2");
 }
 
-/// python3 client: three connections chaining `session`, prints session_reused and
-/// has_ticket per connection.
-const PY_CLIENT: &str = r#"
-import socket, ssl, sys
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.load_verify_locations(sys.argv[2])
-if sys.argv[3] == "1.2":
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
-sess = None
-for _ in range(3):
-    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as sock:
-        with ctx.wrap_socket(sock, server_hostname="localhost", session=sess) as s:
-            s.recv(10)
-            sess = s.session
-            print(s.session_reused, sess.has_ticket, flush=True)
-"#;
-
-fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<String> {
+/// python3 client (three connections chaining `session`) against a pyssl server: its
+/// `(session_reused, session.has_ticket)` per connection.
+fn python_client_vs_pyssl(version: &str, no_ticket: bool) -> Vec<(bool, bool)> {
     let p = pki();
     let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     if no_ticket {
         ctx.set_options(ctx.options() | pyssl::OP_NO_TICKET);
     }
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn({
+    let (port, server) = serve_tcp(3, {
         let ctx = ctx.clone();
-        move || {
-            let mut reused = Vec::new();
-            for _ in 0..3 {
-                let (tcp, _) = listener.accept().unwrap();
-                let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
-                s.sendall(b"ok").unwrap();
-                reused.push(s.session_reused());
-                let _ = s.close_notify();
-            }
+        move |tcp| {
+            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+            s.sendall(b"ok").unwrap();
+            let reused = s.session_reused();
+            let _ = s.close_notify();
             reused
         }
     });
-    let (ok, out, err) = peers::run_bounded(
-        Command::new(pyssl_tests::python3()).args([
-            "-c",
-            PY_CLIENT,
-            &port.to_string(),
-            p.ca.to_str().unwrap(),
-            version,
-        ]),
-        Vec::new(),
-        peers::PEER_WAIT,
-    );
-    assert!(ok, "python3 client failed: {err}");
+    let opts = PyOpts {
+        tls12: version == "1.2",
+        ..PyOpts::default()
+    };
+    let theirs: Vec<(bool, bool)> = python_client_n(port, 3, opts)
+        .iter()
+        .map(|v| {
+            (
+                v["reused"].as_bool().unwrap(),
+                v["has_ticket"].as_bool().unwrap(),
+            )
+        })
+        .collect();
     assert_eq!(server.join().unwrap(), vec![false, true, true]);
     let stats: std::collections::HashMap<_, _> = ctx.session_stats().into_iter().collect();
     assert_eq!(stats["hits"], 2);
     assert_eq!(stats["accept_good"], 3);
-    String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    theirs
 }
 
 #[test]
 fn python_client_resumes_with_pyssl_server_tls13() {
     assert_eq!(
         python_client_vs_pyssl("1.3", false),
-        ["False True", "True True", "True True"]
+        [(false, true), (true, true), (true, true)]
     );
 }
 
@@ -255,7 +225,7 @@ fn python_client_resumes_with_pyssl_server_tls13() {
 fn python_client_resumes_with_pyssl_server_tls12() {
     assert_eq!(
         python_client_vs_pyssl("1.2", false),
-        ["False True", "True True", "True True"]
+        [(false, true), (true, true), (true, true)]
     );
 }
 
@@ -263,7 +233,7 @@ fn python_client_resumes_with_pyssl_server_tls12() {
 fn python_client_resumes_with_pyssl_server_tls12_op_no_ticket() {
     assert_eq!(
         python_client_vs_pyssl("1.2", true),
-        ["False False", "True False", "True False"]
+        [(false, false), (true, false), (true, false)]
     );
 }
 
@@ -274,10 +244,7 @@ fn num_tickets_is_what_openssl_receives() {
     for n in [0usize, 1, 3] {
         let ctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
         ctx.set_num_tickets(n).unwrap();
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let server = std::thread::spawn(move || {
-            let (tcp, _) = listener.accept().unwrap();
+        let (port, server) = serve_tcp(1, move |tcp| {
             let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
             s.sendall(b"ok").unwrap();
             let _ = s.close_notify();

@@ -3,13 +3,11 @@
 //! callback reaches the client as CPython's error reason; a failing callback gives
 //! handshake_failure; the legacy servername callback sees U-labels.
 
-use std::net::TcpListener;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use pyssl::engine::Connection;
 use pyssl::{SocketOptions, SslContext, SslError};
-use pyssl_tests::peers::{self, pki, server_ctx};
+use pyssl_tests::peers::{self, pki, serve_tcp, server_ctx};
 
 /// python3 client: one connection per name in argv[2:], prints the peer certificate's
 /// DER hex or the error's reason.
@@ -30,49 +28,24 @@ for name in sys.argv[2:]:
 /// Serves `names.len()` connections with `ctx`; returns the python3 client's lines and
 /// the server-side results (None = handshake ok, Some(reason) = error).
 fn run(ctx: SslContext, names: &[&str]) -> (Vec<String>, Vec<Option<String>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let n = names.len();
-    let server = std::thread::spawn(move || {
-        let mut results = Vec::new();
-        for _ in 0..n {
-            let (tcp, _) = listener.accept().unwrap();
-            match ctx.wrap_socket(tcp, SocketOptions::server()) {
-                Ok(mut s) => {
-                    let _ = s.close_notify();
-                    results.push(None);
-                }
-                Err(e) => results.push(e.reason().map(str::to_owned)),
+    let (port, server) = serve_tcp(names.len(), move |tcp| {
+        match ctx.wrap_socket(tcp, SocketOptions::server()) {
+            Ok(mut s) => {
+                let _ = s.close_notify();
+                None
             }
+            Err(e) => e.reason().map(str::to_owned),
         }
-        results
     });
     let port = port.to_string();
-    let mut args = vec!["-c", PY_CLIENT, &port];
+    let mut args = vec![port.as_str()];
     args.extend_from_slice(names);
-    let (ok, out, err) = peers::run_bounded(
-        Command::new(pyssl_tests::python3()).args(&args),
-        Vec::new(),
-        peers::PEER_WAIT,
-    );
-    assert!(ok, "python3 client failed: {err}");
-    let lines = String::from_utf8_lossy(&out)
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let lines = peers::python_client_lines(PY_CLIENT, &args, peers::PEER_WAIT);
     (lines, server.join().unwrap())
 }
 
 fn der_hex(path: &std::path::Path) -> String {
-    let pem = std::fs::read_to_string(path).unwrap();
-    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    // Decode with python3 to stay dependency-free.
-    pyssl_tests::run_python(
-        "import base64,sys;print(base64.b64decode(sys.argv[1]).hex())",
-        &[&b64],
-    )
-    .trim()
-    .to_owned()
+    peers::hex(&peers::cert_der(path))
 }
 
 #[test]

@@ -17,20 +17,6 @@ use serde_json::{json, Value};
 
 const T: Option<Duration> = Some(Duration::from_secs(30));
 
-/// What CPython raises connecting to 127.0.0.1:port with `cafile` and `server_hostname`.
-const PY_CONNECT: &str = r#"
-import json, socket, ssl, sys
-port, cafile, name = sys.argv[1:4]
-ctx = ssl.create_default_context(cafile=cafile)
-try:
-    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', int(port)), timeout=20), server_hostname=name)
-    print(json.dumps(None))
-except Exception as e:
-    print(json.dumps({'type': type(e).__name__, 'library': getattr(e, 'library', None),
-                      'reason': getattr(e, 'reason', None), 'verify_code': getattr(e, 'verify_code', None),
-                      'verify_message': getattr(e, 'verify_message', None)}))
-"#;
-
 fn ca(cn: &str) -> (CertificateParams, KeyPair, String) {
     let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -153,11 +139,7 @@ fn bad_certificates_over_sockets_fail_as_in_cpython() {
             }
         });
         let mine = pyssl_outcome(port, &cafile, case.host);
-        let py: Value = serde_json::from_str(&pyssl_tests::run_python(
-            PY_CONNECT,
-            &[&port.to_string(), cafile.to_str().unwrap(), case.host],
-        ))
-        .unwrap();
+        let py = pyssl_tests::peers::python_connect_error(port, &cafile, case.host);
         server.join().unwrap();
         assert_eq!(mine, py, "case {:?}: pyssl vs CPython", case.name);
         if case.name == "valid" {

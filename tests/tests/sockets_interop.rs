@@ -5,22 +5,44 @@
 
 use std::io::{Read, Write};
 use std::process::Command;
+use std::sync::mpsc::Receiver;
 use std::thread;
 use std::time::Duration;
 
-use pyssl::socket::SocketOptions;
-use pyssl::{TlsVersion, VerifyMode};
+use pyssl::{SslSocket, TlsVersion, VerifyMode};
 use pyssl_tests::peers::{
-    bulk_size, client_ctx, listener, next_line, openssl_server, pattern, pin_version, pki,
-    python_server, run_bounded, server_ctx, sha256_hex, Pair, PEER_WAIT,
+    bulk_size, client_cert_mode, client_ctx, client_opts, echo_once, free_port, listener,
+    next_line, openssl_client, openssl_server, path, pattern, pin_version, pki, python_client,
+    python_server, run_bounded, server_ctx, sha256_hex, spawn, version_text, Guard, Pair,
+    PEER_WAIT,
 };
 use serde_json::Value;
 
 const T: Option<Duration> = Some(Duration::from_secs(60));
 
+/// Python for both scripts: `recv_hash(s, n)` reads up to `n` bytes (less at EOF) and
+/// returns their count and SHA-256 (hex).
+macro_rules! py_recv_hash {
+    () => {
+        r#"
+import hashlib
+def recv_hash(s, n):
+    h = hashlib.sha256(); got = 0
+    while got < n:
+        b = s.recv(1 << 16)
+        if not b:
+            break
+        h.update(b); got += len(b)
+    return got, h.hexdigest()
+"#
+    };
+}
+
 /// python3 TLS server: argv = cert key ca verify(none|optional|required) alpn(-|a,b)
 /// version(-|TLSv1_2|TLSv1_3) mode(info|bulk|unwrap) n.
-const PY_SERVER: &str = r#"
+const PY_SERVER: &str = concat!(
+    py_recv_hash!(),
+    r#"
 import hashlib, json, random, socket, ssl, sys
 cert, key, ca, verify, alpn, version, mode, n = sys.argv[1:9]
 n = int(n)
@@ -46,15 +68,10 @@ print(json.dumps({'version': s.version(), 'cipher': list(s.cipher()),
 if mode == 'info':
     s.sendall(s.recv(100))
 elif mode == 'bulk':
-    h = hashlib.sha256(); got = 0
-    while got < n:
-        b = s.recv(1 << 16)
-        if not b:
-            break
-        h.update(b); got += len(b)
+    got, sha_in = recv_hash(s, n)
     data = random.Random(5).randbytes(n)
     s.sendall(data)
-    print(json.dumps({'got': got, 'sha_in': h.hexdigest(), 'sha_out': hashlib.sha256(data).hexdigest()}), flush=True)
+    print(json.dumps({'got': got, 'sha_in': sha_in, 'sha_out': hashlib.sha256(data).hexdigest()}), flush=True)
     s.recv(1)
 elif mode == 'unwrap':
     b = s.recv(100)
@@ -63,10 +80,13 @@ elif mode == 'unwrap':
     got = plain.recv(100)
     print(json.dumps({'tls': b.decode(), 'plain': got.decode()}), flush=True)
 s.close()
-"#;
+"#
+);
 
 /// python3 TLS client: argv = port ca cert(-|path) key alpn version mode n.
-const PY_CLIENT: &str = r#"
+const PY_CLIENT: &str = concat!(
+    py_recv_hash!(),
+    r#"
 import hashlib, json, random, socket, ssl, sys
 port, ca, cert, key, alpn, version, mode, n = sys.argv[1:9]
 n = int(n)
@@ -86,31 +106,15 @@ if mode == 'info':
 elif mode == 'bulk':
     data = random.Random(9).randbytes(n)
     s.sendall(data)
-    h = hashlib.sha256(); got = 0
-    while got < n:
-        b = s.recv(1 << 16)
-        if not b:
-            break
-        h.update(b); got += len(b)
-    info.update({'got': got, 'sha_in': h.hexdigest(), 'sha_out': hashlib.sha256(data).hexdigest()})
+    got, sha_in = recv_hash(s, n)
+    info.update({'got': got, 'sha_in': sha_in, 'sha_out': hashlib.sha256(data).hexdigest()})
 print(json.dumps(info), flush=True)
 s.close()
-"#;
-
-fn version_name(v: TlsVersion) -> &'static str {
-    if v == TlsVersion::TlsV1_3 {
-        "TLSv1_3"
-    } else {
-        "TLSv1_2"
-    }
-}
+"#
+);
 
 fn keys() -> [(&'static str, &'static Pair); 2] {
     [("rsa", &pki().rsa), ("ecdsa", &pki().ecdsa)]
-}
-
-fn path(p: &std::path::Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn cipher_json(c: Option<(String, String, u32)>) -> Value {
@@ -132,21 +136,13 @@ fn pyssl_client_against_python_server_matrix() {
                         path(&pki().ca),
                         verify,
                         "h2,http/1.1",
-                        version_name(version),
+                        version.name(),
                         "info",
                         "0",
                     ],
                 );
                 let ctx = client_ctx(client_cert, &["http/1.1", "h2"]);
-                let mut c = ctx
-                    .connect(
-                        ("127.0.0.1", port),
-                        SocketOptions {
-                            timeout: T,
-                            ..SocketOptions::client("localhost")
-                        },
-                    )
-                    .unwrap();
+                let mut c = ctx.connect(("127.0.0.1", port), client_opts(T)).unwrap();
                 let py: Value = serde_json::from_str(&next_line(&rx, "info")).unwrap();
                 c.sendall(b"hi").unwrap();
                 assert_eq!(c.recv(10).unwrap(), b"hi");
@@ -176,56 +172,36 @@ fn python_client_against_pyssl_server_matrix() {
     for version in [TlsVersion::TlsV1_2, TlsVersion::TlsV1_3] {
         for (kname, pair) in keys() {
             for client_cert in [false, true] {
-                let mode = if client_cert {
-                    VerifyMode::CertRequired
-                } else {
-                    VerifyMode::CertNone
-                };
-                let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
+                let sctx = server_ctx(pair, client_cert_mode(client_cert), &["h2", "http/1.1"]);
                 pin_version(&sctx, version);
-                let (l, port) = listener(sctx, T);
-                let server = thread::spawn(move || {
-                    let (mut s, _) = l.accept().unwrap();
-                    let b = s.recv(100).unwrap();
-                    s.sendall(&b).unwrap();
-                    (
-                        s.version(),
-                        cipher_json(s.cipher()),
-                        s.selected_alpn_protocol(),
-                        s.getpeercert().unwrap().map(|i| i.to_json()),
-                    )
-                });
+                let (port, server) = echo_once(sctx, T);
                 let (cert, key) = if client_cert {
                     (path(&pki().client.cert), path(&pki().client.key))
                 } else {
                     ("-", "-")
                 };
                 let port_s = port.to_string();
-                let (ok, out, err) = run_bounded(
-                    Command::new(pyssl_tests::python3())
-                        .arg("-c")
-                        .arg(PY_CLIENT)
-                        .args([
-                            port_s.as_str(),
-                            path(&pki().ca),
-                            cert,
-                            key,
-                            "http/1.1,h2",
-                            "-",
-                            "info",
-                            "0",
-                        ]),
-                    Vec::new(),
+                let py = python_client(
+                    PY_CLIENT,
+                    &[
+                        &port_s,
+                        path(&pki().ca),
+                        cert,
+                        key,
+                        "http/1.1,h2",
+                        "-",
+                        "info",
+                        "0",
+                    ],
                     PEER_WAIT,
                 );
-                assert!(ok, "python client failed: {err}");
-                let py: Value = serde_json::from_slice(&out).unwrap();
-                let (sv, sc, salpn, speer) = server.join().unwrap();
+                let s = server.join().unwrap();
+                let speer = s.getpeercert().unwrap().map(|i| i.to_json());
                 let ctxt = format!("{version:?} {kname} client_cert={client_cert}");
                 assert_eq!(py["echo"], "ping");
-                assert_eq!(py["version"], sv.unwrap(), "{ctxt}");
-                assert_eq!(py["cipher"], sc, "{ctxt}");
-                assert_eq!(py["alpn"], salpn.unwrap(), "{ctxt}");
+                assert_eq!(py["version"], s.version().unwrap(), "{ctxt}");
+                assert_eq!(py["cipher"], cipher_json(s.cipher()), "{ctxt}");
+                assert_eq!(py["alpn"], s.selected_alpn_protocol().unwrap(), "{ctxt}");
                 assert_eq!(
                     py["alpn"], "h2",
                     "{ctxt}: the server's preference wins, as in OpenSSL"
@@ -241,12 +217,10 @@ fn python_client_against_pyssl_server_matrix() {
     }
 }
 
-#[test]
-fn bulk_through_python_server_and_client() {
-    let n = bulk_size();
-    let n_s = n.to_string();
-    // pyssl client -> python server.
-    let (_g, port, rx) = python_server(
+/// A pyssl client connected to [`PY_SERVER`] (ECDSA, no client certificate, no ALPN) in
+/// `mode` for `n` bytes, past the server's info line; the receiver has the later lines.
+fn connect_to_python_server(mode: &str, n: &str) -> (Guard, SslSocket, Receiver<String>) {
+    let (g, port, rx) = python_server(
         PY_SERVER,
         &[
             path(&pki().ecdsa.cert),
@@ -255,20 +229,23 @@ fn bulk_through_python_server_and_client() {
             "none",
             "-",
             "-",
-            "bulk",
-            &n_s,
+            mode,
+            n,
         ],
     );
-    let mut c = client_ctx(false, &[])
-        .connect(
-            ("127.0.0.1", port),
-            SocketOptions {
-                timeout: T,
-                ..SocketOptions::client("localhost")
-            },
-        )
+    let c = client_ctx(false, &[])
+        .connect(("127.0.0.1", port), client_opts(T))
         .unwrap();
     let _info = next_line(&rx, "info");
+    (g, c, rx)
+}
+
+#[test]
+fn bulk_through_python_server_and_client() {
+    let n = bulk_size();
+    let n_s = n.to_string();
+    // pyssl client -> python server.
+    let (_g, mut c, rx) = connect_to_python_server("bulk", &n_s);
     let up = pattern(11, n);
     c.sendall(&up).unwrap();
     let mut down = vec![0u8; n];
@@ -297,25 +274,12 @@ fn bulk_through_python_server_and_client() {
         s.sendall(&down).unwrap();
         (sha256_hex(&got), sha256_hex(&down))
     });
-    let (ok, out, err) = run_bounded(
-        Command::new(pyssl_tests::python3())
-            .arg("-c")
-            .arg(PY_CLIENT)
-            .args([
-                port.to_string().as_str(),
-                path(&pki().ca),
-                "-",
-                "-",
-                "-",
-                "-",
-                "bulk",
-                &n_s,
-            ]),
-        Vec::new(),
+    let port_s = port.to_string();
+    let py = python_client(
+        PY_CLIENT,
+        &[&port_s, path(&pki().ca), "-", "-", "-", "-", "bulk", &n_s],
         PEER_WAIT * 3,
     );
-    assert!(ok, "python client failed: {err}");
-    let py: Value = serde_json::from_slice(&out).unwrap();
     let (server_in, server_out) = server.join().unwrap();
     assert_eq!(py["got"], n);
     assert_eq!(py["sha_out"], server_in, "pyssl server received every byte");
@@ -327,29 +291,7 @@ fn bulk_through_python_server_and_client() {
 
 #[test]
 fn unwrap_then_plaintext_with_python_peer() {
-    let (_g, port, rx) = python_server(
-        PY_SERVER,
-        &[
-            path(&pki().ecdsa.cert),
-            path(&pki().ecdsa.key),
-            path(&pki().ca),
-            "none",
-            "-",
-            "-",
-            "unwrap",
-            "0",
-        ],
-    );
-    let mut c = client_ctx(false, &[])
-        .connect(
-            ("127.0.0.1", port),
-            SocketOptions {
-                timeout: T,
-                ..SocketOptions::client("localhost")
-            },
-        )
-        .unwrap();
-    let _info = next_line(&rx, "info");
+    let (_g, mut c, rx) = connect_to_python_server("unwrap", "0");
     c.sendall(b"STARTTLS-OFF").unwrap();
     let mut tcp = c.unwrap().expect("unwrap");
     let mut plain = [0u8; 19];
@@ -402,15 +344,7 @@ fn pyssl_client_against_openssl_s_server_matrix() {
                 }
                 let (_g, port, rx) = openssl_server(&args);
                 let ctx = client_ctx(client_cert, &["http/1.1"]);
-                let mut c = ctx
-                    .connect(
-                        ("127.0.0.1", port),
-                        SocketOptions {
-                            timeout: T,
-                            ..SocketOptions::client("localhost")
-                        },
-                    )
-                    .unwrap();
+                let mut c = ctx.connect(("127.0.0.1", port), client_opts(T)).unwrap();
                 c.sendall(b"hello from pyssl\n").unwrap();
                 let ctxt = format!("{vflag} {kname} client_cert={client_cert}");
                 assert_eq!(c.version(), Some(want_version), "{ctxt}");
@@ -437,31 +371,20 @@ fn bulk_through_openssl_s_server() {
     let n = bulk_size();
     let pair = &pki().rsa;
     // -quiet prints nothing but data, so pick the port first (bind, release, reuse).
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let accept = format!("127.0.0.1:{port}");
-    let mut g = pyssl_tests::peers::Guard(
-        Command::new("openssl")
-            .args([
-                "s_server",
-                "-accept",
-                &accept,
-                "-cert",
-                path(&pair.cert),
-                "-key",
-                path(&pair.key),
-                "-naccept",
-                "1",
-                "-quiet",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut g = spawn(Command::new("openssl").args([
+        "s_server",
+        "-accept",
+        &accept,
+        "-cert",
+        path(&pair.cert),
+        "-key",
+        path(&pair.key),
+        "-naccept",
+        "1",
+        "-quiet",
+    ]));
     let mut sin = g.0.stdin.take().unwrap();
     let mut sout = g.0.stdout.take().unwrap();
     let reader = thread::spawn(move || {
@@ -472,13 +395,7 @@ fn bulk_through_openssl_s_server() {
     let ctx = client_ctx(false, &[]);
     let mut c = None;
     for _ in 0..600 {
-        match ctx.connect(
-            ("127.0.0.1", port),
-            SocketOptions {
-                timeout: T,
-                ..SocketOptions::client("localhost")
-            },
-        ) {
+        match ctx.connect(("127.0.0.1", port), client_opts(T)) {
             Ok(s) => {
                 c = Some(s);
                 break;
@@ -508,25 +425,8 @@ fn bulk_through_openssl_s_server() {
 }
 
 fn run_s_client(port: u16, extra: &[&str], stdin: Vec<u8>) -> (bool, Vec<u8>, String) {
-    let connect = format!("127.0.0.1:{port}");
-    let mut cmd = Command::new("openssl");
-    cmd.args([
-        "s_client",
-        "-connect",
-        &connect,
-        "-CAfile",
-        path(&pki().ca),
-        "-servername",
-        "localhost",
-    ])
-    .args([
-        "-verify_return_error",
-        "-verify_hostname",
-        "localhost",
-        "-nocommands",
-    ])
-    .args(extra);
-    run_bounded(&mut cmd, stdin, PEER_WAIT)
+    let mut cmd = openssl_client(port, &["-verify_hostname", "localhost"]);
+    run_bounded(cmd.args(extra), stdin, PEER_WAIT)
 }
 
 #[test]
@@ -537,12 +437,7 @@ fn openssl_s_client_against_pyssl_server_matrix() {
     ] {
         for (kname, pair) in keys() {
             for client_cert in [false, true] {
-                let mode = if client_cert {
-                    VerifyMode::CertRequired
-                } else {
-                    VerifyMode::CertNone
-                };
-                let sctx = server_ctx(pair, mode, &["h2", "http/1.1"]);
+                let sctx = server_ctx(pair, client_cert_mode(client_cert), &["h2", "http/1.1"]);
                 let (l, port) = listener(sctx, T);
                 let server = thread::spawn(move || {
                     let (mut s, _) = l.accept().unwrap();
@@ -571,11 +466,7 @@ fn openssl_s_client_against_pyssl_server_matrix() {
                 assert!(ok, "{ctxt}: s_client failed: {err}\n{out}");
                 assert!(out.contains("greetings from pyssl"), "{ctxt}: {out}");
                 assert!(out.contains("Verify return code: 0 (ok)"), "{ctxt}: {out}");
-                let want = if version == TlsVersion::TlsV1_3 {
-                    "TLSv1.3"
-                } else {
-                    "TLSv1.2"
-                };
+                let want = version_text(version);
                 assert_eq!(sv, Some(want));
                 assert!(
                     out.contains(&format!("Protocol  : {want}")),

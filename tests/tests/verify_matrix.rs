@@ -15,11 +15,10 @@ use std::process::Command;
 use std::sync::Arc;
 
 use pyssl::{Purpose, PyVerifier, VerifyFailure, VerifyFlags, VerifyMode, VerifyPolicy};
-use pyssl_tests::pki::rsa_key;
+use pyssl_tests::pki::{crl_pem, rsa_key};
 use rcgen::{
-    BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
-    RevokedCertParams, SanType, SerialNumber,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType, SerialNumber,
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
@@ -160,30 +159,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn crl(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]]) -> String {
-    crl_until(issuer, revoked, 2079)
-}
-
-fn crl_until(issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]], next_update_year: i32) -> String {
-    CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2020, 1, 1),
-        next_update: rcgen::date_time_ymd(next_update_year, 1, 1),
-        crl_number: SerialNumber::from_slice(&[1]),
-        issuing_distribution_point: None,
-        revoked_certs: revoked
-            .iter()
-            .map(|s| RevokedCertParams {
-                serial_number: SerialNumber::from_slice(s),
-                revocation_time: rcgen::date_time_ymd(2024, 1, 1),
-                reason_code: None,
-                invalidity_date: None,
-            })
-            .collect(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    }
-    .signed_by(issuer)
-    .unwrap()
-    .pem()
-    .unwrap()
+    crl_pem(issuer, revoked, 2020, 2079)
 }
 
 fn make_pki() -> Pki {
@@ -405,7 +381,7 @@ fn make_pki() -> Pki {
     ));
     let expired_crl = w(
         "ca_expired_crl.pem",
-        &format!("{}{}", root.pem(), crl_until(&inter_i, &[], 2021)),
+        &format!("{}{}", root.pem(), crl_pem(&inter_i, &[], 2020, 2021)),
     );
     let self_revoked_root = w(
         "ca_self_revoked_root.pem",

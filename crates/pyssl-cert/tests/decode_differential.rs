@@ -4,6 +4,7 @@
 
 mod common;
 use common::*;
+use pyssl_testutil::Rng;
 
 fn case(label: impl Into<String>, spec: Spec) -> (String, Vec<u8>) {
     (label.into(), spec.build())
@@ -975,21 +976,6 @@ fn rebuild_with_tbs_suffix(extra: &[Vec<u8>]) -> Vec<u8> {
     ];
     tbs.extend_from_slice(extra);
     seq(&[seq(&tbs), alg, tlv(0x03, &[0x00, 0x30, 0x00])])
-}
-
-/// Deterministic xorshift PRNG for the mutation test.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 /// Random byte mutations of rich certificates: whatever CPython does (decode, raise),

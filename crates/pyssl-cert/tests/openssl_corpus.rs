@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 
-use pyssl_testutil::openssl;
+use pyssl_testutil::{openssl, openssl_p256_key};
 
 const CONFIG: &str = r#"
 [req]
@@ -52,18 +52,7 @@ fn openssl_made_certificates_match_python() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("ext.cnf"), CONFIG).unwrap();
-    openssl(
-        d,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "k.pem",
-        ],
-    );
+    openssl_p256_key(d, "k.pem");
     let mut certs: Vec<(&str, Vec<&str>)> = vec![
         ("full extensions", vec!["-subj", "/C=US/ST=Delaware/L=Wilmington/O=Example Org/OU=Unit/CN=www.example.test", "-extensions", "full"]),
         ("multi-valued rdn", vec!["-subj", "/C=US/O=Org/OU=unit+CN=host/DC=example+DC=test", "-extensions", "san_only"]),

@@ -2,35 +2,13 @@
 //! `listening on` line, one JSON line per handshake compared with the client's view,
 //! `--reply`, `--echo`, `--max-conns`, failed handshakes, startup failures.
 
-use std::process::{Command, Stdio};
-use std::sync::mpsc::Receiver;
+mod common;
 
-use pyssl_tests::peers::{next_line, pki, run_bounded, wait_for_line, Guard, PEER_WAIT};
+use common::{path, run_json, s_client_json, s_server, s_server_for};
+use pyssl_tests::peers::{
+    next_line, openssl_client, pki, python_client, spawn, wait_for_line, PEER_WAIT,
+};
 use serde_json::Value;
-
-fn path(p: &std::path::Path) -> &str {
-    p.to_str().unwrap()
-}
-
-/// Starts `pyssl s_server ARGS` and returns its guard, port and remaining stdout lines.
-fn start(args: &[&str]) -> (Guard, u16, Receiver<String>) {
-    let mut g = Guard(
-        Command::new(env!("CARGO_BIN_EXE_pyssl"))
-            .arg("s_server")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let out = g.0.stdout.take().unwrap();
-    let (port, rx) = wait_for_line(out, |l| {
-        l.strip_prefix("listening on 127.0.0.1:")
-            .and_then(|p| p.parse::<u16>().ok())
-    });
-    (g, port, rx)
-}
 
 const PY_CLIENT: &str = r#"
 import json, socket, ssl, sys
@@ -63,16 +41,12 @@ fn py_client(port: u16, cert: bool, alpn: &str, send: &str) -> Value {
     } else {
         ("-", "-")
     };
-    let (ok, out, err) = run_bounded(
-        Command::new(pyssl_tests::python3())
-            .arg("-c")
-            .arg(PY_CLIENT)
-            .args([port.to_string().as_str(), path(&pki().ca), c, k, alpn, send]),
-        Vec::new(),
+    let port = port.to_string();
+    python_client(
+        PY_CLIENT,
+        &[&port, path(&pki().ca), c, k, alpn, send],
         PEER_WAIT,
-    );
-    assert!(ok, "python client crashed: {err}");
-    serde_json::from_slice(&out).unwrap()
+    )
 }
 
 const LINE_KEYS: [&str; 6] = [
@@ -86,24 +60,22 @@ const LINE_KEYS: [&str; 6] = [
 
 #[test]
 fn json_lines_reply_and_client_certs_match_the_python_client() {
-    let pair = &pki().rsa;
-    let (mut g, port, rx) = start(&[
-        "--cert",
-        path(&pair.cert),
-        "--key",
-        path(&pair.key),
-        "--cafile",
-        path(&pki().ca),
-        "--verify-client",
-        "optional",
-        "--alpn",
-        "h2,http/1.1",
-        "--reply",
-        "hi there",
-        "--max-conns",
-        "2",
-        "--json",
-    ]);
+    let (mut g, port, rx) = s_server_for(
+        &pki().rsa,
+        &[
+            "--cafile",
+            path(&pki().ca),
+            "--verify-client",
+            "optional",
+            "--alpn",
+            "h2,http/1.1",
+            "--reply",
+            "hi there",
+            "--max-conns",
+            "2",
+            "--json",
+        ],
+    );
     for with_cert in [false, true] {
         let py = py_client(port, with_cert, "http/1.1", "-");
         let line: Value = serde_json::from_str(&next_line(&rx, "handshake")).unwrap();
@@ -134,17 +106,7 @@ fn json_lines_reply_and_client_certs_match_the_python_client() {
 
 #[test]
 fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
-    let pair = &pki().ecdsa;
-    let (mut g, port, rx) = start(&[
-        "--cert",
-        path(&pair.cert),
-        "--key",
-        path(&pair.key),
-        "--echo",
-        "--max-conns",
-        "2",
-        "--json",
-    ]);
+    let (mut g, port, rx) = s_server_for(&pki().ecdsa, &["--echo", "--max-conns", "2", "--json"]);
     // 1: not TLS at all -> an error line; the server keeps going.
     {
         use std::io::Write;
@@ -154,27 +116,7 @@ fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
         assert_eq!(line["error"]["type"], "SSLError", "{line}");
     }
     // 2: openssl s_client echo.
-    let connect = format!("127.0.0.1:{port}");
-    let mut client = Guard(
-        Command::new("openssl")
-            .args([
-                "s_client",
-                "-connect",
-                &connect,
-                "-CAfile",
-                path(&pki().ca),
-                "-servername",
-                "localhost",
-                "-verify_return_error",
-                "-quiet",
-                "-nocommands",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut client = spawn(&mut openssl_client(port, &["-quiet"]));
     {
         use std::io::Write;
         let mut sin = client.0.stdin.take().unwrap();
@@ -195,22 +137,20 @@ fn echo_with_openssl_s_client_and_failed_handshake_keeps_serving() {
 
 #[test]
 fn required_client_cert_without_cafile_rejects_every_client() {
-    let pair = &pki().ecdsa;
-    let (mut g, port, rx) = start(&[
-        "--cert",
-        path(&pair.cert),
-        "--key",
-        path(&pair.key),
-        "--verify-client",
-        "required",
-        "--max-conns",
-        "1",
-        "--min-version",
-        "TLSv1.2",
-        "--max-version",
-        "TLSv1.2",
-        "--json",
-    ]);
+    let (mut g, port, rx) = s_server_for(
+        &pki().ecdsa,
+        &[
+            "--verify-client",
+            "required",
+            "--max-conns",
+            "1",
+            "--min-version",
+            "TLSv1.2",
+            "--max-version",
+            "TLSv1.2",
+            "--json",
+        ],
+    );
     let py = py_client(port, true, "-", "-");
     let line: Value = serde_json::from_str(&next_line(&rx, "error")).unwrap();
     assert!(line.get("error").is_some(), "{line}");
@@ -223,56 +163,25 @@ fn required_client_cert_without_cafile_rejects_every_client() {
 
 #[test]
 fn startup_failure_prints_error_json_and_no_listening_line() {
-    let (ok, out, _err) = run_bounded(
-        Command::new(env!("CARGO_BIN_EXE_pyssl")).args([
-            "s_server",
-            "--cert",
-            "/nonexistent/cert.pem",
-            "--json",
-        ]),
-        Vec::new(),
-        PEER_WAIT,
-    );
+    let (ok, v, _err) = run_json(&["s_server", "--cert", "/nonexistent/cert.pem", "--json"]);
     assert!(!ok);
-    let text = String::from_utf8_lossy(&out);
-    assert!(!text.contains("listening"));
-    let v: Value = serde_json::from_str(text.trim()).unwrap();
+    assert!(
+        !v.to_string().contains("listening"),
+        "only the error JSON: {v}"
+    );
     assert_eq!(v["error"]["type"], "FileNotFoundError");
     assert_eq!(v["error"]["message"], "[Errno 2] No such file or directory");
 }
 
 #[test]
 fn s_client_send_against_s_server_reply_gets_the_reply() {
-    let pair = &pki().ecdsa;
-    let (mut g, port, _rx) = start(&[
-        "--cert",
-        path(&pair.cert),
-        "--key",
-        path(&pair.key),
-        "--reply",
-        "pong",
-        "--max-conns",
-        "3",
-    ]);
-    let target = format!("127.0.0.1:{port}");
+    let (mut g, port, _rx) = s_server_for(&pki().ecdsa, &["--reply", "pong", "--max-conns", "3"]);
     for _ in 0..3 {
-        let (ok, out, err) = run_bounded(
-            Command::new(env!("CARGO_BIN_EXE_pyssl")).args([
-                "s_client",
-                &target,
-                "--cafile",
-                path(&pki().ca),
-                "--servername",
-                "localhost",
-                "--send",
-                "a request the server never reads",
-                "--json",
-            ]),
-            Vec::new(),
-            PEER_WAIT,
+        let (ok, v, err) = s_client_json(
+            port,
+            &["--send", "a request the server never reads", "--json"],
         );
         assert!(ok, "{err}");
-        let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(
             v["received"], "pong",
             "the reply survives the server's close"
@@ -296,7 +205,7 @@ fn sni_picks_the_certificate_for_the_name() {
     let main = pki.leaf(Alg::Ecdsa, "main.example", &["main.example"]);
     let other = pki.leaf(Alg::Rsa, "other.example", &["other.example"]);
     let sni = format!("other.example={},{}", path(&other.cert), path(&other.key));
-    let (mut g, port, rx) = start(&[
+    let (mut g, port, rx) = s_server(&[
         "--cert",
         path(&main.cert),
         "--key",

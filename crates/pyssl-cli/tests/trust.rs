@@ -5,35 +5,18 @@
 #[path = "../../pyssl-trust/tests/support/mod.rs"]
 mod support;
 
-use std::process::Command;
+#[path = "common/trust.rs"]
+mod trust_cli;
 
-use serde_json::Value;
-use support::{python_trust, python_trust_batch, run_json, Env, Fixtures, Scratch};
-
-fn pyssl_trust(args: &[&str], env: &Env) -> Value {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyssl"));
-    cmd.arg("trust").args(args).arg("--json");
-    env.apply(&mut cmd);
-    run_json(cmd)
-}
-
-/// Runs both with the same arguments and environment; compares values and key order.
-fn assert_same(args: &[&str], env: &Env) -> Value {
-    let ours = pyssl_trust(args, env);
-    let theirs = python_trust(args, env);
-    assert_eq!(ours, theirs, "pyssl trust {args:?} differs from CPython");
-    assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
-    ours
-}
+use support::{python_trust_batch, Env, Fixtures, Scratch};
+use trust_cli::{assert_matches, assert_same};
 
 /// [`assert_same`] for many argument lists, with a single python3 process.
 fn assert_all_same(cases: &[Vec<String>], env: &Env) {
     let theirs = python_trust_batch(cases, env);
     for (args, theirs) in cases.iter().zip(theirs) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let ours = pyssl_trust(&args, env);
-        assert_eq!(ours, theirs, "pyssl trust {args:?} differs from CPython");
-        assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
+        assert_matches(&args, env, theirs);
     }
 }
 

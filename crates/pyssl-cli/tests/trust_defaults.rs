@@ -5,28 +5,12 @@
 #[path = "../../pyssl-trust/tests/support/mod.rs"]
 mod support;
 
-use std::process::Command;
+#[path = "common/trust.rs"]
+mod trust_cli;
 
 use serde_json::Value;
-use support::{python_trust, run_json, Env, Fixtures, Scratch};
-
-fn pyssl_trust(args: &[&str], env: &Env) -> Value {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyssl"));
-    cmd.arg("trust").args(args).arg("--json");
-    env.apply(&mut cmd);
-    run_json(cmd)
-}
-
-fn assert_same(args: &[&str], env: &Env) -> Value {
-    let ours = pyssl_trust(args, env);
-    let theirs = python_trust(args, env);
-    assert_eq!(
-        ours, theirs,
-        "pyssl trust {args:?} under {env:?} differs from CPython"
-    );
-    assert_eq!(ours.to_string(), theirs.to_string(), "key order differs");
-    ours
-}
+use support::{Env, Fixtures, Scratch};
+use trust_cli::{assert_same, pyssl_trust};
 
 fn env(file: Option<&str>, dir: Option<&str>) -> Env {
     Env {

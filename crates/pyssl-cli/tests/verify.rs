@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use pyssl_tests::python3;
+use pyssl_tests::pki::crl_pem;
+use pyssl_tests::python_output;
 use rcgen::{
-    BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose,
-    RevokedCertParams, SanType, SerialNumber,
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType, SerialNumber,
 };
 use serde_json::Value;
 
@@ -125,32 +125,17 @@ fn pki() -> Pki {
         true,
     );
 
-    let crl = |issuer: &Issuer<'_, KeyPair>, revoked: &[u8]| {
-        CertificateRevocationListParams {
-            this_update: rcgen::date_time_ymd(2024, 1, 1),
-            next_update: rcgen::date_time_ymd(2090, 1, 1),
-            crl_number: SerialNumber::from_slice(&[1]),
-            issuing_distribution_point: None,
-            revoked_certs: revoked
-                .iter()
-                .map(|s| RevokedCertParams {
-                    serial_number: SerialNumber::from_slice(&[*s]),
-                    revocation_time: rcgen::date_time_ymd(2024, 1, 1),
-                    reason_code: None,
-                    invalidity_date: None,
-                })
-                .collect(),
-            key_identifier_method: KeyIdMethod::Sha256,
-        }
-        .signed_by(issuer)
-        .unwrap()
-        .pem()
-        .unwrap()
-    };
+    let crl =
+        |issuer: &Issuer<'_, KeyPair>, revoked: &[&[u8]]| crl_pem(issuer, revoked, 2024, 2090);
     let ca = dir.file("ca.pem", &root.pem());
     let ca_crl = dir.file(
         "ca_crl.pem",
-        &format!("{}{}{}", root.pem(), crl(&root_i, &[]), crl(&inter_i, &[5])),
+        &format!(
+            "{}{}{}",
+            root.pem(),
+            crl(&root_i, &[]),
+            crl(&inter_i, &[&[5]])
+        ),
     );
     let inter = dir.file("inter.pem", &inter.pem());
     Pki {
@@ -369,16 +354,8 @@ fn json_lists_the_verified_chain_as_cpython_dicts() {
     // CPython's dicts for the same certificates.
     let code = "import json, ssl, sys\n\
                 print(json.dumps([ssl._ssl._test_decode_cert(p) for p in sys.argv[1:]]))";
-    let py = Command::new(python3())
-        .args(["-c", code, s(alone), s(&pki.inter), s(&pki.ca)])
-        .output()
-        .expect("python3 must be installed");
-    assert!(
-        py.status.success(),
-        "{}",
-        String::from_utf8_lossy(&py.stderr)
-    );
-    let expected: Value = serde_json::from_slice(&py.stdout).unwrap();
+    let py = python_output(code, [s(alone), s(&pki.inter), s(&pki.ca)]);
+    let expected: Value = serde_json::from_slice(&py).unwrap();
     assert_eq!(&Value::Array(dicts.clone()), &expected);
 
     let (status, out) = pyssl(&["--cafile", s(&pki.ca), "--json", s(alone)]);

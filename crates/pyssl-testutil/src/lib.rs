@@ -29,15 +29,21 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(python3())
-        .arg("-c")
-        .arg(code)
-        .args(args)
+    checked_output(
+        Command::new(python3()).arg("-c").arg(code).args(args),
+        "python3",
+    )
+}
+
+/// Runs `cmd` to completion and returns its stdout; panics (with its stderr) when it
+/// cannot start (`what` must be installed) or fails.
+pub fn checked_output(cmd: &mut Command, what: &str) -> Vec<u8> {
+    let out = cmd
         .output()
-        .expect("python3 must be installed for the differential tests");
+        .unwrap_or_else(|e| panic!("{what} must be installed for the tests: {e}"));
     assert!(
         out.status.success(),
-        "python3 failed: {}",
+        "{what} failed ({cmd:?}): {}",
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
@@ -75,14 +81,49 @@ pub fn run_python_stdin(code: &str, stdin: &str) -> String {
 
 /// Runs `openssl ARGS` in `dir`, panicking with its stderr on failure.
 pub fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the openssl CLI must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    checked_output(
+        Command::new("openssl").args(args).current_dir(dir),
+        "the openssl CLI",
     );
+}
+
+/// Writes a fresh P-256 private key (SEC1 PEM, `openssl ecparam -genkey`) to `dir/out`.
+pub fn openssl_p256_key(dir: &Path, out: &str) {
+    openssl(
+        dir,
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-noout",
+            "-out",
+            out,
+        ],
+    );
+}
+
+/// A tiny deterministic PRNG (xorshift64, seeded) so randomised tests reproduce.
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 pseudo-random bits.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// `n` pseudo-random bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
 }

@@ -21,7 +21,7 @@ pub const TLS_EXPORTER_LABEL: &[u8] = b"EXPORTER-Channel-Binding";
 /// CPython), CPython's `ValueError` for an unknown type.
 pub(crate) fn channel_binding(conn: &Connection, cb_type: &str) -> Result<Option<Vec<u8>>> {
     match cb_type {
-        "tls-unique" => Ok(conn.tls_unique().map(<[u8]>::to_vec)),
+        "tls-unique" => Ok(conn.tls_unique()),
         "tls-exporter" => {
             if !conn.is_handshake_done() {
                 return Ok(None);

@@ -398,7 +398,32 @@ impl SslContext {
             if let Some(level) = list.security_level() {
                 s.security_level = i32::from(level);
             }
-            s.ciphers = list;
+            // The TLS 1.3 suites stay as `set_ciphersuites` left them (OpenSSL keeps them
+            // separately too).
+            s.ciphers = list.with_tls13(s.ciphers.tls13_suites());
+            Ok(())
+        })
+    }
+
+    /// **pyssl extension** (not in Python's `ssl`): chooses the TLS 1.3 suites and their
+    /// order, like OpenSSL's `SSL_CTX_set_ciphersuites` — a colon-separated list of IANA
+    /// names such as `"TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256"`. Unknown names
+    /// are skipped; `""` disables every TLS 1.3 suite; a string naming no known suite fails
+    /// with `SSLError: [SSL: NO_CIPHER_MATCH] no cipher match` and changes nothing. TLS 1.2
+    /// suites stay [`set_ciphers`](Self::set_ciphers)' business. See
+    /// [`parse_ciphersuites`](crate::ciphers::parse_ciphersuites) for the exact rules.
+    ///
+    /// ```
+    /// use pyssl::{SslContext, PROTOCOL_TLS_CLIENT};
+    /// let ctx = SslContext::new(PROTOCOL_TLS_CLIENT).unwrap();
+    /// ctx.set_ciphersuites("TLS_CHACHA20_POLY1305_SHA256").unwrap();
+    /// assert_eq!(ctx.get_ciphers()[0].name, "TLS_CHACHA20_POLY1305_SHA256");
+    /// assert!(ctx.set_ciphersuites("nonsense").is_err());
+    /// ```
+    pub fn set_ciphersuites(&self, ciphersuites: &str) -> Result<()> {
+        let tls13 = crate::ciphers::parse_ciphersuites(ciphersuites)?;
+        self.update(|s| {
+            s.ciphers = s.ciphers.with_tls13(tls13);
             Ok(())
         })
     }

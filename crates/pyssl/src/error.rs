@@ -199,6 +199,13 @@ impl SslError {
         self
     }
 
+    /// Clears `errno`, for the errors CPython raises as a bare `SSLError(message)`
+    /// (such as `set_ciphers`' "No cipher can be selected.", whose `errno` is `None`).
+    pub fn without_errno(mut self) -> Self {
+        self.0.errno = None;
+        self
+    }
+
     /// Replaces the message.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.0.message = message.into();

@@ -1,13 +1,19 @@
 //! Session resumption with CPython's rules, on rustls' session hooks.
 //!
 //! **Clients** resume only from a session given explicitly (`session=` / `set_session`),
-//! never from one remembered behind the user's back. Each client connection gets its
-//! own [`ClientStore`] (in a per-connection copy of the cached `ClientConfig`): it
-//! captures the TLS 1.2 session / TLS 1.3 tickets this connection receives (the
-//! connection's `session()` hands them out as an [`SslSession`]), and serves resumption
-//! values only from the store of the session that was set. rustls keeps session values
-//! opaque; TLS 1.3 tickets are single-use, so a session whose tickets are used up
-//! gives a full handshake (as a server refusing a ticket would).
+//! never from one remembered behind the user's back. Every client config a context
+//! builds carries one [`Dispatch`] store; the engine runs each client connection's
+//! rustls calls inside [`client_scope`], which tells that store (through a thread-local)
+//! which connection it serves: what the connection receives goes into its own
+//! [`ClientStore`] (made when the first value arrives), and resumption values come only
+//! from the store of the session that was set. No config is copied per connection.
+//!
+//! A store keeps the TLS 1.2 session and the newest TLS 1.3 ticket (OpenSSL's client
+//! session holds the last ticket too). rustls keeps session values opaque and TLS 1.3
+//! tickets single-use, so a session whose ticket was used gives a full handshake (as a
+//! server refusing a ticket would). The `SSLSession` fields are read off rustls' Debug
+//! rendering of the value that was newest when `session` was read — only when first
+//! asked for.
 //!
 //! **Servers** keep one stateful session cache and one ticket key set per context
 //! ([`ServerSessions`]), surviving config rebuilds: TLS 1.2 session ids and tickets,
@@ -15,37 +21,80 @@
 //! the ticketer off: TLS 1.2 falls back to session ids and TLS 1.3 sends stateful
 //! tickets, as OpenSSL does. `session_stats()` counts what really happened.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
 use rustls::pki_types::ServerName;
 use rustls::server::{ProducesTickets, StoresServerSessions};
 use rustls::NamedGroup;
 
-use crate::session::{SessionData, SslSession};
+use crate::session::{SessionData, SessionFields, SslSession};
 
-/// At most this many TLS 1.3 tickets are kept per connection.
-const MAX_TICKETS: usize = 8;
 /// OpenSSL's default session cache size (`SSL_SESSION_CACHE_MAX_SIZE_DEFAULT`).
 const SERVER_CACHE_SIZE: usize = 20 * 1024;
+
+/// The derived fields of one value, shared with the sessions taken while it was newest.
+type FieldsCell = Arc<OnceLock<SessionFields>>;
+
+/// A session value as rustls hands it over.
+enum Value {
+    Tls12(Tls12ClientSessionValue),
+    Tls13(Tls13ClientSessionValue),
+}
+
+impl Value {
+    fn fields(&self) -> SessionFields {
+        match self {
+            Value::Tls12(v) => fields_of(v, false),
+            Value::Tls13(v) => fields_of(v, true),
+        }
+    }
+}
+
+/// A connection's newest session value and, once a session was taken while it was the
+/// newest, that session's fields.
+struct Kept {
+    value: Value,
+    fields: Option<FieldsCell>,
+}
+
+impl Kept {
+    /// Computes the fields for the sessions still holding them before the value goes.
+    fn settle(&self) {
+        if let Some(cell) = &self.fields {
+            if Arc::strong_count(cell) > 1 {
+                cell.get_or_init(|| self.value.fields());
+            }
+        }
+    }
+}
 
 #[derive(Default)]
 struct Slot {
     kx_hint: Option<NamedGroup>,
-    tls12: Option<Tls12ClientSessionValue>,
-    tls13: VecDeque<Tls13ClientSessionValue>,
-    /// A Debug rendering of the newest value received (for the derived fields).
-    newest: Option<String>,
-    tls13_seen: bool,
+    newest: Option<Kept>,
 }
 
-/// One client connection's session store (see the [module docs](self)).
+impl Slot {
+    fn keep(&mut self, value: Value) {
+        let old = self.newest.replace(Kept {
+            value,
+            fields: None,
+        });
+        if let Some(old) = old {
+            old.settle();
+        }
+    }
+}
+
+/// What one client connection received (see the [module docs](self)); sessions taken
+/// from the connection share it.
+#[derive(Default)]
 pub(crate) struct ClientStore {
-    own: Mutex<Slot>,
-    /// The store of the session set with `set_session`, if any.
-    resume_from: Option<Arc<ClientStore>>,
+    slot: Mutex<Slot>,
 }
 
 impl std::fmt::Debug for ClientStore {
@@ -56,34 +105,89 @@ impl std::fmt::Debug for ClientStore {
 
 impl ClientStore {
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
-        self.own.lock().unwrap_or_else(|e| e.into_inner())
+        self.slot.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
-impl ClientSessionStore for ClientStore {
+/// The connection [`Dispatch`] serves on this thread.
+#[derive(Default)]
+struct Scope {
+    /// Its own store (moved in and back out by [`client_scope`]).
+    own: Option<Arc<ClientStore>>,
+    /// The store of the session it resumes from.
+    resume: Option<Arc<ClientStore>>,
+}
+
+thread_local! {
+    static SCOPE: RefCell<Scope> = RefCell::new(Scope::default());
+}
+
+/// Runs `f` — rustls calls for one client connection (`ClientConnection::new`,
+/// `process_new_packets`) — with [`Dispatch`] serving that connection: values arrive in
+/// `own` (created on the first one), resumption values come from `resume`.
+pub(crate) fn client_scope<R>(
+    own: &mut Option<Arc<ClientStore>>,
+    resume: Option<&SslSession>,
+    f: impl FnOnce() -> R,
+) -> R {
+    /// Moves the store back out, and the outer scope back in, even if `f` unwinds.
+    struct Restore<'a>(&'a mut Option<Arc<ClientStore>>, Option<Scope>);
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            let outer = self.1.take().unwrap_or_default();
+            *self.0 = SCOPE.with(|s| std::mem::replace(&mut *s.borrow_mut(), outer).own);
+        }
+    }
+    let scope = Scope {
+        own: own.take(),
+        resume: resume.and_then(|s| s.inner.store.clone()),
+    };
+    let outer = SCOPE.with(|s| std::mem::replace(&mut *s.borrow_mut(), scope));
+    let _restore = Restore(own, Some(outer));
+    f()
+}
+
+/// `f` on the current connection's own slot (made on first use).
+fn own_slot(f: impl FnOnce(&mut Slot)) {
+    SCOPE.with(|s| {
+        let mut s = s.borrow_mut();
+        f(&mut s.own.get_or_insert_with(Arc::default).slot());
+    });
+}
+
+/// `f` on the slot of the session being resumed, if any.
+fn resume_slot<R>(f: impl FnOnce(&mut Slot) -> Option<R>) -> Option<R> {
+    SCOPE.with(|s| f(&mut s.borrow().resume.as_ref()?.slot()))
+}
+
+/// The client configs' session store: serves the connection of the current
+/// [`client_scope`] (outside one it stores nothing and resumes nothing).
+#[derive(Debug)]
+pub(crate) struct Dispatch;
+
+impl ClientSessionStore for Dispatch {
     fn set_kx_hint(&self, _server_name: ServerName<'static>, group: NamedGroup) {
-        self.slot().kx_hint = Some(group);
+        own_slot(|s| s.kx_hint = Some(group));
     }
 
     fn kx_hint(&self, _server_name: &ServerName<'_>) -> Option<NamedGroup> {
-        self.resume_from.as_ref().and_then(|s| s.slot().kx_hint)
+        resume_slot(|s| s.kx_hint)
     }
 
     fn set_tls12_session(&self, _server_name: ServerName<'static>, value: Tls12ClientSessionValue) {
-        let mut s = self.slot();
-        s.newest = Some(format!("{value:?}"));
-        s.tls12 = Some(value);
+        own_slot(|s| s.keep(Value::Tls12(value)));
     }
 
     fn tls12_session(&self, _server_name: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
-        self.resume_from
-            .as_ref()
-            .and_then(|s| s.slot().tls12.clone())
+        resume_slot(|s| match &s.newest.as_ref()?.value {
+            Value::Tls12(v) => Some(v.clone()),
+            Value::Tls13(_) => None,
+        })
     }
 
     fn remove_tls12_session(&self, _server_name: &ServerName<'static>) {
-        // Only this connection's own value: a set session stays as the user gave it.
-        self.slot().tls12 = None;
+        // A set session stays as the user gave it; a connection's own value is only
+        // stored once its handshake succeeded.
     }
 
     fn insert_tls13_ticket(
@@ -91,107 +195,201 @@ impl ClientSessionStore for ClientStore {
         _server_name: ServerName<'static>,
         value: Tls13ClientSessionValue,
     ) {
-        let mut s = self.slot();
-        s.newest = Some(format!("{value:?}"));
-        s.tls13_seen = true;
-        if s.tls13.len() == MAX_TICKETS {
-            s.tls13.pop_front();
-        }
-        s.tls13.push_back(value);
+        own_slot(|s| s.keep(Value::Tls13(value)));
     }
 
     fn take_tls13_ticket(
         &self,
         _server_name: &ServerName<'static>,
     ) -> Option<Tls13ClientSessionValue> {
-        // The newest ticket first (OpenSSL's client session holds the last one).
-        self.resume_from
-            .as_ref()
-            .and_then(|s| s.slot().tls13.pop_back())
+        resume_slot(|s| {
+            if !matches!(s.newest.as_ref()?.value, Value::Tls13(_)) {
+                return None;
+            }
+            let kept = s.newest.take()?;
+            kept.settle();
+            match kept.value {
+                Value::Tls13(v) => Some(v),
+                Value::Tls12(_) => None,
+            }
+        })
     }
 }
 
-/// A per-connection copy of `base` whose resumption goes through a new [`ClientStore`]
-/// that resumes from `session` (if given).
-pub(crate) fn client_config_for(
-    base: &Arc<rustls::ClientConfig>,
-    session: Option<&SslSession>,
-) -> (Arc<rustls::ClientConfig>, Arc<ClientStore>) {
-    let store = Arc::new(ClientStore {
-        own: Mutex::new(Slot::default()),
-        resume_from: session.and_then(|s| s.inner.store.clone()),
+/// The `session` of a client connection whose handshake is done: a handle on what it
+/// received (`store`), its fields those of the value newest now. TLS 1.3 tickets arrive
+/// after the handshake, so a session taken before the first read may have no ticket.
+pub(crate) fn session_of(store: Option<&Arc<ClientStore>>, context_id: usize) -> SslSession {
+    let fields = store.and_then(|st| {
+        let mut s = st.slot();
+        let kept = s.newest.as_mut()?;
+        Some(kept.fields.get_or_insert_with(FieldsCell::default).clone())
     });
-    let mut cfg = (**base).clone();
-    cfg.resumption = rustls::client::Resumption::store(store.clone());
-    (Arc::new(cfg), store)
-}
-
-/// Extracts `name: <hex or digits>` from rustls' Debug rendering of a session value.
-fn debug_field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    let start = text.find(name)? + name.len();
-    let rest = &text[start..];
-    let end = rest
-        .find(|c: char| !c.is_ascii_hexdigit())
-        .unwrap_or(rest.len());
-    Some(&rest[..end])
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
-        .collect()
-}
-
-/// The `session` of a client connection: None before the handshake; afterwards a handle
-/// on what this connection received (TLS 1.3 tickets arrive after the handshake, so a
-/// handle taken before the first read may have no ticket yet).
-pub(crate) fn session_of(
-    store: &Arc<ClientStore>,
-    context_id: usize,
-    version: Option<&str>,
-) -> SslSession {
-    let (id, time, lifetime, has_ticket) = {
-        let s = store.slot();
-        match &s.newest {
-            Some(text) => {
-                let time = debug_field(text, "epoch: ").and_then(|d| d.parse().ok());
-                let lifetime = debug_field(text, "lifetime_secs: ")
-                    .and_then(|d| d.parse().ok())
-                    .unwrap_or(0);
-                let ticket = debug_field(text, "ticket: ").map(unhex).unwrap_or_default();
-                let id = match debug_field(text, "session_id: ").map(unhex) {
-                    Some(id) if !id.is_empty() => id,
-                    // TLS 1.3 / ticket-only: OpenSSL makes up an id too; derive a stable
-                    // one from the ticket.
-                    _ => ring::digest::digest(&ring::digest::SHA256, &ticket)
-                        .as_ref()
-                        .to_vec(),
-                };
-                (id, time, lifetime, !ticket.is_empty())
-            }
-            None => (Vec::new(), None, 0, false),
-        }
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    // OpenSSL's session timeout: the ticket lifetime for TLS 1.3, 7200 s for TLS 1.2.
-    let timeout = if version == Some("TLSv1.3") && lifetime > 0 {
-        lifetime
-    } else {
-        7200
-    };
+    let fields = fields.unwrap_or_else(|| {
+        let cell = FieldsCell::default();
+        let _ = cell.set(SessionFields {
+            id: Vec::new(),
+            time: now(),
+            timeout: 7200,
+            ticket_lifetime_hint: 0,
+            has_ticket: false,
+        });
+        cell
+    });
     SslSession {
         inner: Arc::new(SessionData {
-            id,
-            time: time.unwrap_or(now),
-            timeout,
-            ticket_lifetime_hint: lifetime,
-            has_ticket,
+            store: store.cloned(),
+            fields,
             context_id,
-            store: Some(store.clone()),
         }),
+    }
+}
+
+/// The fields of a session (computed from its value on first use).
+pub(crate) fn fields(d: &SessionData) -> &SessionFields {
+    if let Some(f) = d.fields.get() {
+        return f;
+    }
+    if let Some(st) = &d.store {
+        let s = st.slot();
+        let ours = s
+            .newest
+            .as_ref()
+            .filter(|k| k.fields.as_ref().is_some_and(|c| Arc::ptr_eq(c, &d.fields)));
+        if let Some(k) = ours {
+            return d.fields.get_or_init(|| k.value.fields());
+        }
+    }
+    // Values are settled before they go, so this is not reached.
+    d.fields.get_or_init(|| SessionFields {
+        id: Vec::new(),
+        time: now(),
+        timeout: 7200,
+        ticket_lifetime_hint: 0,
+        has_ticket: false,
+    })
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The field of a session value's Debug rendering being written.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Other,
+    Ticket,
+    SessionId,
+    Epoch,
+    Lifetime,
+}
+
+/// A `fmt::Write` that picks the fields [`fields_of`] needs out of rustls' Debug rendering
+/// of a session value as it is written (`name: <hex or digits>`), and stops the rendering
+/// at the server certificate chain (which comes after them and is most of the text).
+struct FieldSink {
+    field: Field,
+    /// A first hex digit waiting for its second.
+    nibble: Option<u8>,
+    ticket: Vec<u8>,
+    session_id: Vec<u8>,
+    epoch: Option<u64>,
+    lifetime: u64,
+}
+
+impl std::fmt::Write for FieldSink {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        // rustls' Debug impls write each field name in one piece.
+        self.field = match s {
+            "ticket" => Field::Ticket,
+            "session_id" => Field::SessionId,
+            "epoch" => Field::Epoch,
+            "lifetime_secs" => Field::Lifetime,
+            "server_cert_chain" => return Err(std::fmt::Error),
+            _ => {
+                self.take(s);
+                return Ok(());
+            }
+        };
+        self.nibble = None;
+        Ok(())
+    }
+}
+
+impl FieldSink {
+    fn take(&mut self, s: &str) {
+        for b in s.bytes() {
+            if b == b',' || b == b'}' {
+                self.field = Field::Other;
+            }
+            match self.field {
+                Field::Other => return,
+                Field::Ticket | Field::SessionId => {
+                    let Some(v) = (b as char).to_digit(16) else {
+                        continue;
+                    };
+                    match self.nibble.take() {
+                        None => self.nibble = Some(v as u8),
+                        Some(hi) => {
+                            let out = if self.field == Field::Ticket {
+                                &mut self.ticket
+                            } else {
+                                &mut self.session_id
+                            };
+                            out.push(hi << 4 | v as u8);
+                        }
+                    }
+                }
+                Field::Epoch | Field::Lifetime => {
+                    let Some(d) = (b as char).to_digit(10) else {
+                        continue;
+                    };
+                    let n = if self.field == Field::Epoch {
+                        self.epoch.get_or_insert(0)
+                    } else {
+                        &mut self.lifetime
+                    };
+                    *n = n.saturating_mul(10).saturating_add(u64::from(d));
+                }
+            }
+        }
+    }
+}
+
+/// The derived `SSLSession` fields of a session value.
+fn fields_of(value: &impl std::fmt::Debug, tls13: bool) -> SessionFields {
+    use std::fmt::Write;
+    let mut w = FieldSink {
+        field: Field::Other,
+        nibble: None,
+        ticket: Vec::new(),
+        session_id: Vec::new(),
+        epoch: None,
+        lifetime: 0,
+    };
+    let _ = write!(w, "{value:?}");
+    let id = if w.session_id.is_empty() {
+        // TLS 1.3 / ticket-only: like OpenSSL, the SHA-256 of the ticket.
+        ring::digest::digest(&ring::digest::SHA256, &w.ticket)
+            .as_ref()
+            .to_vec()
+    } else {
+        w.session_id
+    };
+    SessionFields {
+        id,
+        time: w.epoch.unwrap_or_else(now),
+        // OpenSSL's session timeout: the ticket lifetime for TLS 1.3, 7200 s for TLS 1.2.
+        timeout: if tls13 && w.lifetime > 0 {
+            w.lifetime
+        } else {
+            7200
+        },
+        ticket_lifetime_hint: w.lifetime,
+        has_ticket: !w.ticket.is_empty(),
     }
 }
 
@@ -311,4 +509,53 @@ pub(crate) fn stats_of(s: &ServerSessions) -> Vec<(&'static str, u64)> {
         ("timeouts", 0),
         ("cache_full", g(&st.cache_full)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Hex(&'static [u8]);
+    impl std::fmt::Debug for Hex {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        }
+    }
+
+    /// Shaped like rustls' `Tls12ClientSessionValue` rendering (hex payloads, the
+    /// certificate chain after the fields).
+    struct Shaped;
+    impl std::fmt::Debug for Shaped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            struct Common;
+            impl std::fmt::Debug for Common {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct("ClientSessionCommon")
+                        .field("ticket", &Hex(&[0x0a, 0xff, 0x10]))
+                        .field("epoch", &1_764_000_000_u64)
+                        .field("lifetime_secs", &7200_u32)
+                        .field("server_cert_chain", &"must not be rendered")
+                        .finish()
+                }
+            }
+            f.debug_struct("Tls12ClientSessionValue")
+                .field("suite", &"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
+                .field("session_id", &Hex(&[1, 2, 0xab]))
+                .field("extended_ms", &true)
+                .field("common", &Common)
+                .finish()
+        }
+    }
+
+    #[test]
+    fn fields_are_picked_out_of_the_debug_rendering() {
+        let f = fields_of(&Shaped, false);
+        assert_eq!(f.id, [1, 2, 0xab]);
+        assert_eq!(f.time, 1_764_000_000);
+        assert_eq!(f.ticket_lifetime_hint, 7200);
+        assert_eq!(f.timeout, 7200);
+        assert!(f.has_ticket);
+        let f = fields_of(&Shaped, true);
+        assert_eq!(f.timeout, 7200);
+    }
 }

@@ -7,7 +7,9 @@
 //! key-log hook (the `CLIENT_RANDOM` line; [`capture_log`] — held in a small in-memory
 //! table only until the handshake completes). Then
 //! `verify_data = PRF(master_secret, label, Hash(handshake messages))[..12]` with the
-//! suite's hash, where the first Finished is the client's for a full handshake (label
+//! suite's hash (a full handshake's transcript is hashed when it completes, an
+//! abbreviated one's few hundred bytes are kept; hashing them and the PRF run only when
+//! the binding is asked for), where the first Finished is the client's for a full handshake (label
 //! "client finished") and the server's for an abbreviated one ("server finished").
 //! The extended master secret changes only the master secret, not this formula.
 //! TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
@@ -111,10 +113,10 @@ impl std::io::Write for Tee<'_> {
     }
 }
 
-/// Handshake messages (type, whole message) from a record stream, up to the first
-/// ChangeCipherSpec (a server completes before writing its own, so it may be absent).
-fn messages(stream: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
-    let mut hs = Vec::new();
+/// The handshake bytes of a record stream, up to the first ChangeCipherSpec (a server
+/// completes before writing its own, so it may be absent).
+fn handshake_bytes(stream: &[u8]) -> Option<Vec<u8>> {
+    let mut hs = Vec::with_capacity(stream.len());
     let mut rest = stream;
     while rest.len() >= 5 {
         let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
@@ -128,17 +130,25 @@ fn messages(stream: &[u8]) -> Option<Vec<(u8, Vec<u8>)>> {
         }
         rest = &rest[5 + len..];
     }
-    let mut out = Vec::new();
-    let mut m = &hs[..];
-    while m.len() >= 4 {
-        let len = u32::from_be_bytes([0, m[1], m[2], m[3]]) as usize;
-        if m.len() < 4 + len {
+    Some(hs)
+}
+
+/// The handshake messages in `hs`: (type, whole message).
+fn messages(hs: &[u8]) -> impl Iterator<Item = Option<(u8, &[u8])>> {
+    let mut m = hs;
+    std::iter::from_fn(move || {
+        if m.len() < 4 {
             return None;
         }
-        out.push((m[0], m[..4 + len].to_vec()));
-        m = &m[4 + len..];
-    }
-    Some(out)
+        let len = u32::from_be_bytes([0, m[1], m[2], m[3]]) as usize;
+        if m.len() < 4 + len {
+            m = &[];
+            return Some(None);
+        }
+        let (msg, rest) = m.split_at(4 + len);
+        m = rest;
+        Some(Some((msg[0], msg)))
+    })
 }
 
 /// TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label + seed), `out.len()` bytes.
@@ -160,46 +170,121 @@ fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut
     }
 }
 
-/// Computes tls-unique once the TLS 1.2 handshake is complete (None otherwise).
-pub(crate) fn finish(rec: Recorder, conn: &rustls::Connection) -> Option<Vec<u8>> {
+/// What a completed TLS 1.2 handshake leaves for tls-unique: the PRF runs only when
+/// the binding is asked for.
+pub(crate) struct Binding {
+    /// The TLS 1.2 master secret (always 48 bytes).
+    master_secret: [u8; 48],
+    transcript: Transcript,
+    sha384: bool,
+    /// Abbreviated handshake: the server's Finished came first.
+    resumed: bool,
+}
+
+/// The handshake messages the first Finished covers.
+enum Transcript {
+    /// Hashed when the handshake completed (a full handshake's, with certificates):
+    /// SHA-384 (48 bytes) or SHA-256 (the first 32).
+    Hashed([u8; 48]),
+    /// Kept, to be hashed when asked for: an abbreviated handshake's few hundred bytes
+    /// (ClientHello, ServerHello, NewSessionTicket), where hashing them would be a
+    /// noticeable part of the handshake's cost.
+    Kept(Box<[u8]>),
+}
+
+impl std::fmt::Debug for Binding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Binding").finish_non_exhaustive()
+    }
+}
+
+impl Binding {
+    /// The tls-unique value (12 bytes of verify_data).
+    pub(crate) fn value(&self) -> Vec<u8> {
+        let (hmac_alg, digest_alg) = if self.sha384 {
+            (hmac::HMAC_SHA384, &ring::digest::SHA384)
+        } else {
+            (hmac::HMAC_SHA256, &ring::digest::SHA256)
+        };
+        let kept;
+        let hash = match &self.transcript {
+            Transcript::Hashed(h) => &h[..digest_alg.output_len()],
+            Transcript::Kept(msgs) => {
+                kept = ring::digest::digest(digest_alg, msgs);
+                kept.as_ref()
+            }
+        };
+        let label: &[u8] = if self.resumed {
+            b"server finished"
+        } else {
+            b"client finished"
+        };
+        let mut out = vec![0u8; 12];
+        prf(hmac_alg, &self.master_secret, label, hash, &mut out);
+        out
+    }
+}
+
+/// Whether recording is still useful: stops once the handshake is known to be TLS 1.3.
+pub(crate) fn still_needed(conn: &rustls::CommonState) -> bool {
+    conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3)
+}
+
+/// Takes what tls-unique needs once the TLS 1.2 handshake is complete (None otherwise).
+pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Box<Binding>> {
     if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
         return None;
     }
-    let client = messages(&rec.client)?;
-    let server = messages(&rec.server)?;
-    let (first, client_rest) = client.split_first()?;
-    if first.0 != 1 || first.1.len() < 4 + 2 + 32 {
+    let client = handshake_bytes(&rec.client)?;
+    let server = handshake_bytes(&rec.server)?;
+    let mut client_msgs = messages(&client);
+    let (first_type, first) = client_msgs.next()??;
+    if first_type != 1 || first.len() < 4 + 2 + 32 {
         return None;
     }
-    let client_random = &first.1[6..38];
-    let ms = take_master_secret(client_random)?;
+    let client_random = &first[6..38];
     let resumed = conn.handshake_kind()? == rustls::HandshakeKind::Resumed;
-    let mut transcript = first.1.clone();
-    let label: &[u8] = if resumed {
-        for (_, m) in &server {
-            transcript.extend_from_slice(m);
-        }
-        b"server finished"
-    } else {
-        // The server's NewSessionTicket comes after the client's Finished.
-        for (_, m) in server.iter().filter(|(t, _)| *t != 4) {
-            transcript.extend_from_slice(m);
-        }
-        for (_, m) in client_rest {
-            transcript.extend_from_slice(m);
-        }
-        b"client finished"
+    let rustls::SupportedCipherSuite::Tls12(suite) = conn.negotiated_cipher_suite()? else {
+        return None;
     };
-    let sha384 = format!("{:?}", conn.negotiated_cipher_suite()?.suite()).ends_with("SHA384");
-    let (digest_alg, hmac_alg) = if sha384 {
-        (&ring::digest::SHA384, hmac::HMAC_SHA384)
+    let sha384 =
+        suite.common.hash_provider.algorithm() == rustls::crypto::hash::HashAlgorithm::SHA384;
+    let digest_alg = if sha384 {
+        &ring::digest::SHA384
     } else {
-        (&ring::digest::SHA256, hmac::HMAC_SHA256)
+        &ring::digest::SHA256
     };
-    let hash = ring::digest::digest(digest_alg, &transcript);
-    let mut out = vec![0u8; 12];
-    prf(hmac_alg, &ms, label, hash.as_ref(), &mut out);
-    Some(out)
+    let master_secret = take_master_secret(client_random)?.try_into().ok()?;
+    let transcript = if resumed {
+        let mut msgs = first.to_vec();
+        for m in messages(&server) {
+            msgs.extend_from_slice(m?.1);
+        }
+        Transcript::Kept(msgs.into_boxed_slice())
+    } else {
+        let mut transcript = ring::digest::Context::new(digest_alg);
+        transcript.update(first);
+        for m in messages(&server) {
+            let (t, m) = m?;
+            // The server's NewSessionTicket comes after the client's Finished.
+            if t != 4 {
+                transcript.update(m);
+            }
+        }
+        for m in client_msgs {
+            transcript.update(m?.1);
+        }
+        let mut hash = [0u8; 48];
+        let digest = transcript.finish();
+        hash[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
+        Transcript::Hashed(hash)
+    };
+    Some(Box::new(Binding {
+        master_secret,
+        transcript,
+        sha384,
+        resumed,
+    }))
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@ use std::io::Write as _;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
+use pyssl::engine::Connection;
 use pyssl::socket::SocketOptions;
 use pyssl::{create_default_context, Purpose, SslContext, SslError, SslSocket, VerifyMode};
 use serde_json::{json, Value};
@@ -74,7 +75,7 @@ pub struct Args {
 /// Runs `pyssl s_server`.
 pub fn run(args: Args) -> ExitCode {
     let json_out = args.json;
-    let contexts = match Contexts::build(&args) {
+    let context = match build_contexts(&args) {
         Ok(c) => c,
         Err(e) => return fail(&e, json_out),
     };
@@ -101,13 +102,10 @@ pub fn run(args: Args) -> ExitCode {
                 }
             };
             accepted += 1;
-            let contexts = &contexts;
+            let ctx = &context;
             let out_lock = &out_lock;
             let behaviour = &behaviour;
-            scope.spawn(move || {
-                let ctx = contexts.for_connection(&tcp);
-                serve(ctx, tcp, behaviour, json_out, out_lock)
-            });
+            scope.spawn(move || serve(ctx, tcp, behaviour, json_out, out_lock));
         }
     });
     ExitCode::SUCCESS
@@ -132,86 +130,40 @@ impl Behaviour {
     }
 }
 
-/// The default context and the `--sni NAME=CERT[,KEY]` ones (same options otherwise).
-pub struct Contexts {
-    default: SslContext,
-    by_name: Vec<(String, SslContext)>,
-}
-
-impl Contexts {
-    /// Builds every context from the arguments.
-    pub fn build(args: &Args) -> pyssl::Result<Contexts> {
-        let default = build_context(args, &args.cert, args.key.as_deref())?;
-        let mut by_name = Vec::new();
-        for spec in &args.sni {
-            let (name, files) = spec.split_once('=').ok_or_else(|| {
-                SslError::value(format!("--sni expects NAME=CERT[,KEY], got {spec:?}"))
-            })?;
-            let (cert, key) = match files.split_once(',') {
-                Some((c, k)) => (c, Some(std::path::Path::new(k))),
-                None => (files, None),
-            };
-            let ctx = build_context(args, std::path::Path::new(cert), key)?;
-            by_name.push((name.to_ascii_lowercase(), ctx));
-        }
-        Ok(Contexts { default, by_name })
-    }
-
-    /// The context for a connection: chosen by the SNI name in the client's ClientHello,
-    /// as an `sni_callback` that sets `ssl_sock.context` would.
-    // TODO(issue 5): use SSLContext.sni_callback once it lands instead of peeking.
-    fn for_connection(&self, tcp: &TcpStream) -> &SslContext {
-        if self.by_name.is_empty() {
-            return &self.default;
-        }
-        let Some(name) = peek_server_name(tcp) else {
-            return &self.default;
+/// The default context, with an `sni_callback` that switches a connection to the
+/// `--sni NAME=CERT[,KEY]` context its ClientHello names (same options otherwise) — the
+/// way a Python server does it (`ssl_sock.context = other`).
+pub fn build_contexts(args: &Args) -> pyssl::Result<SslContext> {
+    let default = build_context(args, &args.cert, args.key.as_deref())?;
+    let mut by_name = Vec::new();
+    for spec in &args.sni {
+        let (name, files) = spec.split_once('=').ok_or_else(|| {
+            SslError::value(format!("--sni expects NAME=CERT[,KEY], got {spec:?}"))
+        })?;
+        let (cert, key) = match files.split_once(',') {
+            Some((c, k)) => (c, Some(std::path::Path::new(k))),
+            None => (files, None),
         };
-        let name = name.to_ascii_lowercase();
-        self.by_name
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, c)| c)
-            .unwrap_or(&self.default)
+        let ctx = build_context(args, std::path::Path::new(cert), key)?;
+        by_name.push((name.to_ascii_lowercase(), ctx));
     }
-}
-
-/// The SNI name of the ClientHello waiting on `tcp`, read with `MSG_PEEK` (nothing is
-/// consumed) and parsed by a throwaway rustls `Acceptor`. Bounded: 5 s, one record.
-fn peek_server_name(tcp: &TcpStream) -> Option<String> {
-    let end = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    let mut buf = vec![0u8; 5 + 16384];
-    let mut seen = 0;
-    let name = loop {
-        let left = end.checked_duration_since(std::time::Instant::now())?;
-        tcp.set_read_timeout(Some(left.max(std::time::Duration::from_millis(1))))
-            .ok()?;
-        let n = match tcp.peek(&mut buf) {
-            Ok(0) | Err(_) => break None,
-            Ok(n) => n,
-        };
-        let mut acc = rustls::server::Acceptor::default();
-        let mut rd = &buf[..n];
-        while !rd.is_empty() {
-            match acc.read_tls(&mut rd) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-        match acc.accept() {
-            Ok(Some(accepted)) => break accepted.client_hello().server_name().map(str::to_owned),
-            Ok(None) if n < buf.len() => {
-                if n == seen {
-                    // More of the ClientHello is on its way.
-                    std::thread::sleep(std::time::Duration::from_millis(2));
+    if !by_name.is_empty() {
+        default.set_sni_callback(Some(Arc::new(
+            move |conn: &mut Connection, name: Option<&str>, _ctx: &SslContext| {
+                let chosen = name.and_then(|name| {
+                    by_name
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                        .map(|(_, c)| c.clone())
+                });
+                if let Some(ctx) = chosen {
+                    conn.set_context(ctx)?;
                 }
-                seen = n;
-            }
-            _ => break None,
-        }
-    };
-    let _ = tcp.set_read_timeout(None);
-    name
+                Ok(None)
+            },
+        )));
+    }
+    Ok(default)
 }
 
 /// `create_default_context(Purpose.CLIENT_AUTH, cafile=F)` plus the flags.

@@ -190,103 +190,64 @@ impl Fixtures {
             let pem = format!("{name}.pem");
             let serial = format!("{}", 1000 + serial);
             let mut parts = how.split(':');
+            // A fresh P-256 key and a request (or, for a root, a self-signed certificate).
+            let mut req = vec![
+                "req",
+                "-config",
+                "openssl.cnf",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                &key,
+                "-subj",
+                subject,
+            ];
             match parts.next().unwrap() {
                 "root" => {
                     let ext = parts.next().unwrap();
-                    openssl(
-                        &dir,
-                        &[
-                            "req",
-                            "-x509",
-                            "-config",
-                            "openssl.cnf",
-                            "-newkey",
-                            "ec",
-                            "-pkeyopt",
-                            "ec_paramgen_curve:P-256",
-                            "-nodes",
-                            "-keyout",
-                            &key,
-                            "-out",
-                            &pem,
-                            "-subj",
-                            subject,
-                            "-days",
-                            "3650",
-                            "-extensions",
-                            ext,
-                            "-set_serial",
-                            &serial,
-                        ],
-                    );
+                    req.extend([
+                        "-x509",
+                        "-out",
+                        &pem,
+                        "-days",
+                        "3650",
+                        "-extensions",
+                        ext,
+                        "-set_serial",
+                        &serial,
+                    ]);
+                    openssl(&dir, &req);
                 }
                 kind => {
                     let csr = format!("{name}.csr");
-                    openssl(
-                        &dir,
-                        &[
-                            "req",
-                            "-new",
-                            "-config",
-                            "openssl.cnf",
-                            "-newkey",
-                            "ec",
-                            "-pkeyopt",
-                            "ec_paramgen_curve:P-256",
-                            "-nodes",
-                            "-keyout",
-                            &key,
-                            "-out",
-                            &csr,
-                            "-subj",
-                            subject,
-                        ],
-                    );
+                    req.extend(["-new", "-out", &csr]);
+                    openssl(&dir, &req);
+                    let mut x509 = vec![
+                        "x509",
+                        "-req",
+                        "-in",
+                        &csr,
+                        "-days",
+                        "3650",
+                        "-set_serial",
+                        &serial,
+                        "-out",
+                        &pem,
+                    ];
+                    let (ca_pem, ca_key);
                     if kind == "v1" {
-                        openssl(
-                            &dir,
-                            &[
-                                "x509",
-                                "-req",
-                                "-in",
-                                &csr,
-                                "-signkey",
-                                &key,
-                                "-days",
-                                "3650",
-                                "-set_serial",
-                                &serial,
-                                "-out",
-                                &pem,
-                            ],
-                        );
+                        x509.extend(["-signkey", &key]);
                     } else {
                         let issuer = parts.next().unwrap();
                         let ext = parts.next().unwrap();
-                        openssl(
-                            &dir,
-                            &[
-                                "x509",
-                                "-req",
-                                "-in",
-                                &csr,
-                                "-CA",
-                                &format!("{issuer}.pem"),
-                                "-CAkey",
-                                &format!("{issuer}.key"),
-                                "-days",
-                                "3650",
-                                "-set_serial",
-                                &serial,
-                                "-extfile",
-                                "openssl.cnf",
-                                "-extensions",
-                                ext,
-                                "-out",
-                                &pem,
-                            ],
-                        );
+                        (ca_pem, ca_key) = (format!("{issuer}.pem"), format!("{issuer}.key"));
+                        x509.extend(["-CA", &ca_pem, "-CAkey", &ca_key]);
+                        x509.extend(["-extfile", "openssl.cnf", "-extensions", ext]);
                     }
+                    openssl(&dir, &x509);
                 }
             }
             openssl(

@@ -60,6 +60,71 @@ impl CipherList {
     pub fn to_dicts(&self) -> Vec<CipherInfo> {
         self.suites.iter().map(|&s| cipher_info(s)).collect()
     }
+
+    /// The TLS 1.3 part of [`suites`](Self::suites).
+    pub fn tls13_suites(&self) -> impl Iterator<Item = SupportedCipherSuite> + '_ {
+        self.suites
+            .iter()
+            .copied()
+            .filter(|s| s.version() == &rustls::version::TLS13)
+    }
+
+    /// This list with its TLS 1.3 suites replaced by `tls13` (in that order; TLS 1.2
+    /// suites unchanged): what [`parse_ciphersuites`] results are applied with.
+    pub fn with_tls13(&self, tls13: impl IntoIterator<Item = SupportedCipherSuite>) -> CipherList {
+        let mut suites: Vec<SupportedCipherSuite> = tls13.into_iter().collect();
+        suites.extend(self.tls12_suites());
+        CipherList {
+            suites,
+            security_level: self.security_level,
+        }
+    }
+}
+
+/// Parses a TLS 1.3 ciphersuite list like OpenSSL's `SSL_CTX_set_ciphersuites` (a pyssl
+/// extension: Python's `ssl` has no way to choose TLS 1.3 suites).
+///
+/// The string is a colon-separated list of IANA names (`TLS_AES_128_GCM_SHA256`), case
+/// sensitive, surrounding blanks ignored, in preference order. As in OpenSSL 3.0, unknown
+/// names are skipped, the empty string selects no TLS 1.3 suite at all, and a non-empty string
+/// with no known name is `SSLError: [SSL: NO_CIPHER_MATCH] no cipher match`. Names OpenSSL
+/// knows but rustls does not implement (`TLS_AES_128_CCM_SHA256`,
+/// `TLS_AES_128_CCM_8_SHA256`) count as known but select nothing; duplicates are kept once.
+///
+/// ```
+/// use pyssl::ciphers::{openssl_name, parse_ciphersuites};
+/// let s = parse_ciphersuites("TLS_CHACHA20_POLY1305_SHA256:bogus:TLS_AES_128_GCM_SHA256").unwrap();
+/// let names: Vec<&str> = s.iter().map(|&c| openssl_name(c)).collect();
+/// assert_eq!(names, ["TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"]);
+/// assert!(parse_ciphersuites("").unwrap().is_empty());
+/// let e = parse_ciphersuites("ECDHE-RSA-AES128-GCM-SHA256").unwrap_err();
+/// assert_eq!(e.reason(), Some("NO_CIPHER_MATCH"));
+/// ```
+pub fn parse_ciphersuites(s: &str) -> Result<Vec<SupportedCipherSuite>> {
+    if s.contains('\0') {
+        return Err(SslError::value("embedded null character"));
+    }
+    /// TLS 1.3 suites OpenSSL 3.0 knows that rustls' ring provider lacks.
+    const OPENSSL_ONLY: [&str; 2] = ["TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"];
+    let mut known = 0;
+    let mut out: Vec<SupportedCipherSuite> = Vec::new();
+    for name in s
+        .split(':')
+        .map(|n| n.trim_matches([' ', '\t', '\n', '\r']))
+    {
+        if let Some(info) = suites::TLS13.iter().find(|i| i.iana == name) {
+            known += 1;
+            if !out.contains(&info.suite) {
+                out.push(info.suite);
+            }
+        } else if OPENSSL_ONLY.contains(&name) {
+            known += 1;
+        }
+    }
+    if !s.is_empty() && known == 0 {
+        return Err(SslError::ssl(ErrorKind::Ssl, "SSL", "NO_CIPHER_MATCH"));
+    }
+    Ok(out)
 }
 
 impl Default for CipherList {
@@ -144,7 +209,8 @@ pub fn set_ciphers_outcome(s: &str) -> SetCiphersOutcome {
 }
 
 fn no_cipher_error() -> SslError {
-    SslError::new(ErrorKind::Ssl, "No cipher can be selected.")
+    // CPython raises a bare `SSLError('No cipher can be selected.')`: errno is None.
+    SslError::new(ErrorKind::Ssl, "No cipher can be selected.").without_errno()
 }
 
 /// The OpenSSL cipher names (TLS ≤ 1.2 only, rustls or not) a string selects, in order:
@@ -326,6 +392,8 @@ mod tests {
         let e = parse_cipher_list("").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Ssl);
         assert_eq!(e.to_string(), "No cipher can be selected.");
+        // python3: `e.errno is None`, `e.args == ('No cipher can be selected.',)`.
+        assert_eq!(e.errno(), None);
     }
 
     #[test]
@@ -333,6 +401,37 @@ mod tests {
         let e = parse_cipher_list("ALL\0x").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Value);
         assert_eq!(e.to_string(), "embedded null character");
+    }
+
+    #[test]
+    fn ciphersuites_replace_only_the_tls13_part() {
+        use rustls::crypto::ring::cipher_suite as cs;
+        let l = CipherList::default();
+        let only = parse_ciphersuites(" TLS_AES_128_GCM_SHA256 ::bogus").unwrap();
+        assert_eq!(only.len(), 1);
+        let l2 = l.with_tls13(only);
+        assert_eq!(l2.suites()[0].suite(), cs::TLS13_AES_128_GCM_SHA256.suite());
+        assert_eq!(l2.tls13_suites().count(), 1);
+        assert_eq!(l2.tls12_suites().count(), l.tls12_suites().count());
+        assert_eq!(l2.security_level(), l.security_level());
+        // OpenSSL-only names are accepted and select nothing; case and commas matter.
+        assert!(parse_ciphersuites("TLS_AES_128_CCM_SHA256")
+            .unwrap()
+            .is_empty());
+        for bad in [
+            "bogus",
+            "tls_aes_128_gcm_sha256",
+            "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384",
+        ] {
+            let e = parse_ciphersuites(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Ssl, "{bad}");
+            assert_eq!(e.reason(), Some("NO_CIPHER_MATCH"), "{bad}");
+            assert_eq!(e.library(), Some("SSL"), "{bad}");
+        }
+        assert_eq!(
+            parse_ciphersuites("a\0").unwrap_err().kind(),
+            ErrorKind::Value
+        );
     }
 
     #[test]

@@ -129,8 +129,10 @@ impl SslContext {
             cfg.enable_sni = sni;
             crate::context_ext::apply_client(s, &mut cfg);
             // CPython clients resume only a session given explicitly (`session=`), never
-            // one remembered behind the user's back.
-            cfg.resumption = rustls::client::Resumption::disabled();
+            // one remembered behind the user's back: the store serves each connection
+            // its own values (`session_store::client_scope`).
+            cfg.resumption =
+                rustls::client::Resumption::store(Arc::new(crate::session_store::Dispatch));
             let cfg = Arc::new(cfg);
             cache.client[sni as usize] = Some(cfg.clone());
             Ok(cfg)

@@ -53,13 +53,27 @@ pub trait TlsIo {
     fn push(&mut self, conn: &mut Connection) -> Result<()>;
 }
 
+/// `$body` with `$c` bound to the rustls connection (client or server), else `$none`.
+macro_rules! with_tls {
+    ($state:expr, |$c:ident| $body:expr, $none:expr) => {
+        match $state {
+            State::Client($c) => $body,
+            State::Server($c) => $body,
+            _ => $none,
+        }
+    };
+}
+
 enum State {
     /// Created; rustls state is made at the first operation.
     New,
     /// Server waiting for the ClientHello.
     Accepting(Box<Acceptor>),
-    /// A rustls connection (client, or server after the ClientHello).
-    Tls(Box<rustls::Connection>),
+    /// A rustls client connection. (Boxed apart from servers' rather than as a
+    /// `rustls::Connection`, whose size is the larger server's.)
+    Client(Box<rustls::ClientConnection>),
+    /// A rustls server connection (after the ClientHello).
+    Server(Box<rustls::ServerConnection>),
     /// A fatal error happened (the error is in `Connection::error`).
     Failed,
 }
@@ -79,7 +93,7 @@ pub struct HelloInfo {
 pub struct Connection {
     ctx: SslContext,
     server_side: bool,
-    server_hostname: Option<String>,
+    server_hostname: Option<Box<str>>,
     session: Option<SslSession>,
     state: State,
     records: RecordSplitter,
@@ -89,15 +103,15 @@ pub struct Connection {
     sent_close: bool,
     received_close: bool,
     plain_pending: usize,
-    hello: Option<HelloInfo>,
-    /// Client: this connection's session store (issue 5, `session_store`).
-    client_store: Option<std::sync::Arc<crate::session_store::ClientStore>>,
+    hello: Option<Box<HelloInfo>>,
+    /// Client: the session values this connection received (`session_store`).
+    received: Option<std::sync::Arc<crate::session_store::ClientStore>>,
     /// Whether the completed handshake was counted in `session_stats()`.
     counted: bool,
     /// Handshake records both ways, for tls-unique (`crate::tls_unique`).
     recorder: Option<Box<crate::tls_unique::Recorder>>,
-    /// tls-unique, computed when a TLS 1.2 handshake completes.
-    tls_unique: Option<Vec<u8>>,
+    /// What tls-unique needs, kept when a TLS 1.2 handshake completes.
+    tls_unique: Option<Box<crate::tls_unique::Binding>>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -184,7 +198,7 @@ impl Connection {
             ));
         }
         let server_hostname = match opts.server_hostname.as_deref() {
-            Some(h) => Some(normalize_hostname(h)?),
+            Some(h) => Some(normalize_hostname(h)?.into_boxed_str()),
             None => None,
         };
         let mut c = Connection {
@@ -200,7 +214,7 @@ impl Connection {
             received_close: false,
             plain_pending: 0,
             hello: None,
-            client_store: None,
+            received: None,
             counted: false,
             recorder: Some(Box::default()),
             tls_unique: None,
@@ -245,25 +259,24 @@ impl Connection {
 
     /// What the server saw in the ClientHello (None on clients / before it arrived).
     pub fn client_hello(&self) -> Option<&HelloInfo> {
-        self.hello.as_ref()
+        self.hello.as_deref()
     }
 
     /// `session`: on a client after the handshake, a handle on what this connection
     /// received (see `session_store`); before it, the session set for resumption.
     pub fn session(&self) -> Option<SslSession> {
-        match &self.client_store {
-            Some(store) if self.is_handshake_done() => Some(crate::session_store::session_of(
-                store,
+        if !self.server_side && self.is_handshake_done() {
+            return Some(crate::session_store::session_of(
+                self.received.as_ref(),
                 self.ctx.id(),
-                self.version(),
-            )),
-            _ => self.session.clone(),
+            ));
         }
+        self.session.clone()
     }
 
     /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
-    pub(crate) fn tls_unique(&self) -> Option<&[u8]> {
-        self.tls_unique.as_deref()
+    pub(crate) fn tls_unique(&self) -> Option<Vec<u8>> {
+        self.tls_unique.as_ref().map(|b| b.value())
     }
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
@@ -307,11 +320,9 @@ impl Connection {
         Ok(())
     }
 
-    pub(crate) fn rustls(&self) -> Option<&rustls::Connection> {
-        match &self.state {
-            State::Tls(c) => Some(c),
-            _ => None,
-        }
+    /// The rustls connection's state (client or server).
+    pub(crate) fn rustls(&self) -> Option<&rustls::CommonState> {
+        with_tls!(&self.state, |c| Some(c), None)
     }
 
     /// Whether the handshake has completed.
@@ -343,7 +354,8 @@ impl Connection {
     pub fn wants_read(&self) -> bool {
         match &self.state {
             State::Accepting(_) => true,
-            State::Tls(c) => c.wants_read(),
+            State::Client(c) => c.wants_read(),
+            State::Server(c) => c.wants_read(),
             _ => false,
         }
     }
@@ -391,12 +403,13 @@ impl Connection {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<()> {
-        let c = self
-            .rustls()
-            .ok_or_else(|| SslError::value("handshake not done yet"))?;
-        c.export_keying_material(out, label, context)
-            .map(|_| ())
-            .map_err(|e| self.map_err(&e))
+        with_tls!(
+            &self.state,
+            |c| c.export_keying_material(out, label, context),
+            return Err(SslError::value("handshake not done yet"))
+        )
+        .map(|_| ())
+        .map_err(|e| self.map_err(&e))
     }
 
     // ----- low-level sans-IO steps -------------------------------------------------
@@ -414,18 +427,22 @@ impl Connection {
     }
 
     fn fail(&mut self, e: SslError) -> SslError {
-        if let State::Tls(c) = &mut self.state {
-            // Keep the rustls connection only long enough to flush its alert.
-            let mut buf = Vec::new();
-            while c.wants_write() {
-                match c.write_tls(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
+        // Keep the rustls connection only long enough to flush its alert.
+        let mut buf = Vec::new();
+        with_tls!(
+            &mut self.state,
+            |c| {
+                while c.wants_write() {
+                    match c.write_tls(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {}
+                    }
                 }
-            }
-            openssl_alert(&mut buf, &e);
-            self.out.extend_from_slice(&buf);
-        }
+            },
+            ()
+        );
+        openssl_alert(&mut buf, &e);
+        self.out.extend_from_slice(&buf);
         self.state = State::Failed;
         self.error = Some(e.clone());
         e
@@ -449,24 +466,25 @@ impl Connection {
             .ctx
             .client_config(self.server_hostname.is_some())
             .and_then(|cfg| {
-                // Resumption only from an explicitly set session (issue 5).
-                let (cfg, store) =
-                    crate::session_store::client_config_for(&cfg, self.session.as_ref());
                 let name = match &self.server_hostname {
-                    Some(h) => ServerName::try_from(h.clone())
+                    Some(h) => ServerName::try_from(&**h)
+                        .map(|n| n.to_owned())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
                     None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
-                rustls::ClientConnection::new(cfg, name)
-                    .map(|c| (c, store))
-                    .map_err(|e| from_rustls(&e, Side::Client))
+                // Resumption only from an explicitly set session (issue 5).
+                crate::session_store::client_scope(
+                    &mut self.received,
+                    self.session.as_ref(),
+                    || rustls::ClientConnection::new(cfg, name),
+                )
+                .map_err(|e| from_rustls(&e, Side::Client))
             });
         match built {
-            Ok((mut c, store)) => {
-                self.client_store = Some(store);
+            Ok(mut c) => {
                 c.set_buffer_limit(None);
-                self.state = State::Tls(Box::new(c.into()));
+                self.state = State::Client(Box::new(c));
                 Ok(())
             }
             Err(e) => {
@@ -514,17 +532,25 @@ impl Connection {
         }
         let limit = self.records.limit(data);
         let mut rd = &data[..limit];
-        let consumed = match &mut self.state {
-            State::Accepting(acc) => acc.read_tls(&mut rd),
-            State::Tls(c) => c.read_tls(&mut rd),
-            _ => return Ok(0),
-        };
-        let consumed = match consumed {
-            Ok(n) => n,
-            // rustls' buffers are full: the caller must read plaintext first.
-            Err(e) if e.kind() == io::ErrorKind::Other => 0,
-            Err(e) => return Err(self.fail(SslError::from(e))),
-        };
+        // rustls takes at most 4 KiB per `read_tls`: hand it the whole record (or all of it
+        // that is here) before processing, so a 16 KiB record costs one
+        // `process_new_packets`, not five.
+        let mut consumed = 0;
+        while !rd.is_empty() {
+            let n = match &mut self.state {
+                State::Accepting(acc) => acc.read_tls(&mut rd),
+                State::Client(c) => c.read_tls(&mut rd),
+                State::Server(c) => c.read_tls(&mut rd),
+                _ => return Ok(0),
+            };
+            match n {
+                Ok(0) => break,
+                Ok(n) => consumed += n,
+                // rustls' buffers are full: the caller must read plaintext first.
+                Err(e) if e.kind() == io::ErrorKind::Other => break,
+                Err(e) => return Err(self.fail(SslError::from(e))),
+            }
+        }
         self.records.advance(&data[..consumed]);
         if let Some(r) = &mut self.recorder {
             r.observe(self.server_side, &data[..consumed]);
@@ -535,54 +561,71 @@ impl Connection {
 
     /// Runs rustls on what was fed.
     fn process(&mut self) -> Result<()> {
-        match &mut self.state {
-            State::Accepting(acc) => match acc.accept() {
-                Ok(None) => Ok(()),
-                Ok(Some(accepted)) => self.accepted(accepted),
-                Err((e, mut alert)) => {
-                    let e = from_rustls(&e, Side::Server);
-                    let mut buf = Vec::new();
-                    let _ = alert.write_all(&mut buf);
-                    if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
-                        // rustls' Acceptor sends nothing for a malformed ClientHello;
-                        // OpenSSL sends a fatal unexpected_message alert.
-                        buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+        let processed = match &mut self.state {
+            State::Accepting(acc) => {
+                return match acc.accept() {
+                    Ok(None) => Ok(()),
+                    Ok(Some(accepted)) => self.accepted(accepted),
+                    Err((e, mut alert)) => {
+                        let e = from_rustls(&e, Side::Server);
+                        let mut buf = Vec::new();
+                        let _ = alert.write_all(&mut buf);
+                        if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
+                            // rustls' Acceptor sends nothing for a malformed ClientHello;
+                            // OpenSSL sends a fatal unexpected_message alert.
+                            buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+                        }
+                        openssl_alert(&mut buf, &e);
+                        self.out.extend_from_slice(&buf);
+                        Err(self.fail(e))
                     }
-                    openssl_alert(&mut buf, &e);
-                    self.out.extend_from_slice(&buf);
-                    Err(self.fail(e))
-                }
-            },
+                };
+            }
             // The verifier checks the name exactly as given (rustls drops a trailing dot);
             // only a client's handshake verifies, so data records skip the hand-over.
-            State::Tls(c) => match if self.server_hostname.is_some() && c.is_handshaking() {
-                crate::verifier::PyVerifier::with_server_hostname(
-                    self.server_hostname.as_deref(),
-                    || c.process_new_packets(),
-                )
-            } else {
-                c.process_new_packets()
-            } {
-                Ok(st) => {
-                    self.plain_pending = st.plaintext_bytes_to_read();
-                    if st.peer_has_closed() {
-                        self.received_close = true;
+            // Session values arrive in this connection's `received` (issue 5).
+            State::Client(c) => {
+                let host = self.server_hostname.as_deref();
+                crate::session_store::client_scope(&mut self.received, None, || {
+                    if host.is_some() && c.is_handshaking() {
+                        crate::verifier::PyVerifier::with_server_hostname(host, || {
+                            c.process_new_packets()
+                        })
+                    } else {
+                        c.process_new_packets()
                     }
-                    if !self.counted && !c.is_handshaking() {
-                        self.counted = true;
-                        if let Some(r) = self.recorder.take() {
-                            self.tls_unique = crate::tls_unique::finish(*r, c);
-                        }
-                        self.count_handshake(true);
+                })
+            }
+            State::Server(c) => c.process_new_packets(),
+            _ => return Ok(()),
+        };
+        match processed {
+            Ok(st) => {
+                self.plain_pending = st.plaintext_bytes_to_read();
+                if st.peer_has_closed() {
+                    self.received_close = true;
+                }
+                let Some(c) = self.rustls() else {
+                    return Ok(());
+                };
+                let (needed, done) = (crate::tls_unique::still_needed(c), !c.is_handshaking());
+                if !needed {
+                    self.recorder = None;
+                }
+                if !self.counted && done {
+                    self.counted = true;
+                    if let Some(r) = self.recorder.take() {
+                        let c = self.rustls().expect("checked above");
+                        self.tls_unique = crate::tls_unique::finish(*r, c);
                     }
-                    Ok(())
+                    self.count_handshake(true);
                 }
-                Err(e) => {
-                    let e = from_rustls(&e, self.side());
-                    Err(self.fail(e))
-                }
-            },
-            _ => Ok(()),
+                Ok(())
+            }
+            Err(e) => {
+                let e = from_rustls(&e, self.side());
+                Err(self.fail(e))
+            }
         }
     }
 
@@ -597,7 +640,7 @@ impl Connection {
                 .map(|it| it.map(<[u8]>::to_vec).collect())
                 .unwrap_or_default(),
         };
-        self.hello = Some(info);
+        self.hello = Some(Box::new(info));
         // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
         let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
         if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref()) {
@@ -619,7 +662,7 @@ impl Connection {
         match accepted.into_connection(config) {
             Ok(mut conn) => {
                 conn.set_buffer_limit(None);
-                self.state = State::Tls(Box::new(conn.into()));
+                self.state = State::Server(Box::new(conn));
                 self.process()
             }
             Err((e, mut alert)) => {
@@ -644,32 +687,39 @@ impl Connection {
                 return Ok(n);
             }
         }
-        if let State::Tls(c) = &mut self.state {
-            while c.wants_write() {
-                let k = match &mut self.recorder {
-                    Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
-                        inner: wr,
-                        rec: r,
-                        from_client: !self.server_side,
-                    })?,
-                    None => c.write_tls(wr)?,
-                };
-                if k == 0 {
-                    break;
+        let (recorder, from_client) = (&mut self.recorder, !self.server_side);
+        with_tls!(
+            &mut self.state,
+            |c| {
+                while c.wants_write() {
+                    let k = match recorder {
+                        Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
+                            inner: wr,
+                            rec: r,
+                            from_client,
+                        })?,
+                        None => c.write_tls(wr)?,
+                    };
+                    if k == 0 {
+                        break;
+                    }
+                    n += k;
                 }
-                n += k;
-            }
-        }
+            },
+            ()
+        );
         Ok(n)
     }
 
     /// Reads decrypted bytes straight into `buf` (no I/O). `Ok(None)`: nothing
     /// decrypted yet; `Ok(Some(0))`: the peer sent close_notify.
     pub fn read_plaintext(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
-        let State::Tls(c) = &mut self.state else {
-            return Ok(None);
-        };
-        match io::Read::read(&mut c.reader(), buf) {
+        let read = with_tls!(
+            &mut self.state,
+            |c| io::Read::read(&mut c.reader(), buf),
+            return Ok(None)
+        );
+        match read {
             Ok(n) => {
                 self.plain_pending = self.plain_pending.saturating_sub(n);
                 Ok(Some(n))
@@ -684,19 +734,18 @@ impl Connection {
         if self.sent_close {
             return Err(SslError::ssl(ErrorKind::Ssl, "SSL", "PROTOCOL_IS_SHUTDOWN"));
         }
-        let State::Tls(c) = &mut self.state else {
-            return Err(SslError::value("handshake not done yet"));
-        };
-        io::Write::write_all(&mut c.writer(), data)?;
+        with_tls!(
+            &mut self.state,
+            |c| io::Write::write_all(&mut c.writer(), data)?,
+            return Err(SslError::value("handshake not done yet"))
+        );
         Ok(data.len())
     }
 
     /// Queues our close_notify.
     pub fn send_close_notify(&mut self) {
-        if let State::Tls(c) = &mut self.state {
-            if !self.sent_close {
-                c.send_close_notify();
-            }
+        if !self.sent_close {
+            with_tls!(&mut self.state, |c| c.send_close_notify(), ());
         }
         self.sent_close = true;
     }

@@ -3,8 +3,9 @@
 //!
 //! Blocking, timeout and non-blocking modes follow CPython 3.5+: a timeout bounds a whole
 //! operation and expires with `TimeoutError` ("The read operation timed out", ...), a
-//! non-blocking socket raises SSLWantRead/SSLWantWrite. Bytes are read from the stream one TLS
-//! record at a time, so [`unwrap`](SslSocket::unwrap) leaves everything after the peer's
+//! non-blocking socket raises SSLWantRead/SSLWantWrite. Bytes are read from the stream
+//! without ever crossing the end of a record that may hold an alert, so
+//! [`unwrap`](SslSocket::unwrap) leaves everything after the peer's
 //! close_notify unread on the stream.
 //!
 //! ```no_run
@@ -368,8 +369,10 @@ impl<S: Transport> SslSocket<S> {
         self.wire.mode != Mode::NonBlocking
     }
 
-    /// `detach()`: the stream, without a TLS shutdown. Reads stop at TLS record boundaries,
-    /// so the stream is positioned right after the last record taken.
+    /// `detach()`: the stream, without a TLS shutdown. Reads never go past a record that may
+    /// be an alert, so after the peer's close_notify the stream is positioned right after it;
+    /// elsewhere it may be up to one record header (5 bytes) further (see the `record`
+    /// module).
     pub fn into_inner(self) -> S {
         self.wire.sock
     }

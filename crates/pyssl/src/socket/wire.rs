@@ -24,8 +24,9 @@ pub(crate) struct Wire<S> {
     rstart: usize,
     rend: usize,
     pub(crate) mode: Mode,
-    /// The read/write timeout last set on the stream (saves a syscall per read).
-    applied: Option<Option<Duration>>,
+    /// The read and write timeouts last set on the stream (`None`: unknown), so waits
+    /// re-arm `SO_RCVTIMEO`/`SO_SNDTIMEO` only when the budget left has drifted away from it.
+    applied: [Option<Option<Duration>>; 2],
     op: OpKind,
     deadline: Deadline,
 }
@@ -39,7 +40,7 @@ impl<S: Transport> Wire<S> {
             rstart: 0,
             rend: 0,
             mode: Mode::Blocking,
-            applied: None,
+            applied: [None, None],
             op: OpKind::Read,
             deadline: Deadline::start(Mode::Blocking),
         }
@@ -62,9 +63,10 @@ impl<S: Transport> Wire<S> {
             self.sock
                 .set_read_timeout(Some(t))
                 .map_err(|e| os_error(&e))?;
-            self.applied = None;
+            self.applied = [Some(Some(t)), None];
         } else {
-            self.apply_timeout(None)?;
+            self.apply_timeout(Direction::Read, None)?;
+            self.apply_timeout(Direction::Write, None)?;
         }
         self.mode = mode;
         Ok(())
@@ -76,11 +78,22 @@ impl<S: Transport> Wire<S> {
         self.rend - self.rstart
     }
 
-    /// Before a wait: sets the stream's timeout to what is left of the budget.
+    /// Before a wait: makes the stream's timeout for `dir` what is left of the budget.
+    ///
+    /// The timeout already set is kept while it is within [`slack`] of the budget left, so
+    /// back-to-back operations (each with a fresh budget) cost no `setsockopt` per read or
+    /// write; a wait then ends at most `slack` after the operation's deadline.
     fn wait_budget(&mut self, dir: Direction) -> Result<()> {
-        if let Mode::Timeout(_) = self.mode {
+        if let Mode::Timeout(t) = self.mode {
             match self.deadline.remaining() {
-                Ok(left) => self.apply_timeout(left)?,
+                Ok(Some(left)) => {
+                    let close = matches!(self.applied[dir as usize],
+                        Some(Some(cur)) if cur.abs_diff(left) <= slack(t));
+                    if !close {
+                        self.apply_timeout(dir, Some(left))?;
+                    }
+                }
+                Ok(None) => self.apply_timeout(dir, None)?,
                 Err(()) => return Err(timeout_error(self.op, dir)),
             }
         }
@@ -100,18 +113,24 @@ impl<S: Transport> Wire<S> {
         }
     }
 
-    fn apply_timeout(&mut self, t: Option<Duration>) -> Result<()> {
-        if self.applied == Some(t) {
+    fn apply_timeout(&mut self, dir: Direction, t: Option<Duration>) -> Result<()> {
+        if self.applied[dir as usize] == Some(t) {
             return Ok(());
         }
-        let r = self
-            .sock
-            .set_read_timeout(t)
-            .and_then(|()| self.sock.set_write_timeout(t));
+        let r = match dir {
+            Direction::Read => self.sock.set_read_timeout(t),
+            Direction::Write => self.sock.set_write_timeout(t),
+        };
         r.map_err(|e| os_error(&e))?;
-        self.applied = Some(t);
+        self.applied[dir as usize] = Some(t);
         Ok(())
     }
+}
+
+/// How far a stream timeout may drift from an operation's remaining budget before it is
+/// re-armed: 1/64 of the socket timeout, at most 50 ms.
+fn slack(timeout: Duration) -> Duration {
+    (timeout / 64).min(Duration::from_millis(50))
 }
 
 fn is_would_block(e: &io::Error) -> bool {
@@ -124,6 +143,7 @@ fn is_would_block(e: &io::Error) -> bool {
 impl<S: Transport> TlsIo for Wire<S> {
     fn pull(&mut self, conn: &mut Connection) -> Result<Pull> {
         if self.rstart == self.rend {
+            self.records.set_tls12(conn.version() == Some("TLSv1.2"));
             loop {
                 self.wait_budget(Direction::Read)?;
                 match self.records.read_from(&mut self.sock, &mut self.rbuf) {

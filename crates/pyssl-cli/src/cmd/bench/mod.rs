@@ -39,6 +39,9 @@ pub struct Args {
     /// Fixed iterations per batch instead of calibrating to a CPU-time target.
     #[arg(long, value_name = "N", hide = true)]
     pub iters: Option<u64>,
+    /// Run only one side (`pyssl` or `raw`), untimed: for callgrind, with `--iters`.
+    #[arg(long, value_name = "SIDE", hide = true)]
+    pub side: Option<String>,
 }
 
 /// Runs `pyssl bench`.
@@ -57,7 +60,17 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let only = match args.side.as_deref() {
+        None => None,
+        Some("pyssl") => Some(cases::Side::Pyssl),
+        Some("raw") => Some(cases::Side::Raw),
+        Some(other) => {
+            eprintln!("pyssl bench: --side takes pyssl or raw, not {other:?}");
+            return ExitCode::from(2);
+        }
+    };
     let plan = runner::Plan {
+        only,
         rounds: args
             .rounds
             .unwrap_or(if args.quick { 5 } else { 11 })

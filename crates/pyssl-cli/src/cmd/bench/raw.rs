@@ -4,12 +4,16 @@
 
 use super::fixtures::{Fixtures, HOST};
 use super::spec::{Resume, Spec, Version};
-use rustls::client::Resumption;
+use rustls::client::{Resumption, Tls12Resumption};
+use rustls::server::ServerSessionMemoryCache;
 use rustls::{ClientConfig, ClientConnection, ConnectionCommon, RootCertStore, ServerConfig};
 use rustls::{HandshakeKind, ServerConnection};
 use rustls_pki_types::ServerName;
 use std::io::{Read, Write};
 use std::sync::Arc;
+
+/// OpenSSL's default server session cache size, which pyssl's servers use too.
+const SERVER_CACHE_SIZE: usize = 20 * 1024;
 
 /// Client and server configurations for one spec.
 pub struct Raw {
@@ -47,7 +51,11 @@ impl Raw {
             .with_root_certificates(roots)
             .with_no_client_auth();
         client.resumption = match spec.resume {
-            Resume::No => Resumption::disabled(),
+            // Nothing kept, nothing resumed — but TLS 1.2 tickets are still asked for, as
+            // pyssl's (and CPython's) clients always do, so the servers do the same work.
+            Resume::No => {
+                Resumption::disabled().tls12_resumption(Tls12Resumption::SessionIdOrTickets)
+            }
             Resume::Ticket | Resume::SessionId => Resumption::in_memory_sessions(256),
         };
 
@@ -59,7 +67,9 @@ impl Raw {
             .with_single_cert(vec![id.cert_der.clone()], id.key())
             .map_err(err)?;
         // Stateless tickets unless the case is about session IDs — what pyssl's servers do
-        // (and OpenSSL's), so both sides do the same work after every handshake.
+        // (and OpenSSL's), so both sides do the same work after every handshake. The
+        // session cache has OpenSSL's (and pyssl's) size, not rustls' default 256.
+        server.session_storage = ServerSessionMemoryCache::new(SERVER_CACHE_SIZE);
         if spec.resume != Resume::SessionId {
             server.ticketer = rustls::crypto::ring::Ticketer::new().map_err(err)?;
         }

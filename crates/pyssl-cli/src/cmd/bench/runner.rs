@@ -22,6 +22,8 @@ pub struct Plan {
     pub tcp_bulk_bytes: u64,
     /// Most TCP handshakes per batch (each leaves a socket in TIME_WAIT).
     pub tcp_max_handshakes: u64,
+    /// Run only this side (profiling); the other reports "not selected".
+    pub only: Option<Side>,
 }
 
 /// Result of one side of one case: its summary, or why there is none.
@@ -73,7 +75,10 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
     progress.show(index, case.name, "setting up");
     let mut sides: Vec<(Side, Result<Work, String>)> = [Side::Pyssl, Side::Raw]
         .into_iter()
-        .map(|s| (s, cases::work(case, s, fx)))
+        .map(|s| match plan.only {
+            Some(only) if only != s => (s, Err("not selected (--side)".to_string())),
+            _ => (s, cases::work(case, s, fx)),
+        })
         .collect();
 
     let batch = match case.kind {
@@ -117,7 +122,9 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
         for i in order {
             let (_, slot) = &mut sides[i];
             let Ok(work) = slot else { continue };
-            match measure(work, batch, case.kind.is_rate(), scope) {
+            // `--side` is for profilers (callgrind cannot run rustix's vDSO clock): untimed.
+            let rate = case.kind.is_rate() && plan.only.is_none();
+            match measure(work, batch, rate, scope) {
                 Ok(v) => samples[i].push(v),
                 Err(e) => *slot = Err(e),
             }

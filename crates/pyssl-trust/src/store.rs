@@ -249,10 +249,14 @@ impl TrustStore {
     /// after a handshake loaded them). Any lookup also re-sorts OpenSSL's object list,
     /// which [`get_ca_certs_der`](Self::get_ca_certs_der) reproduces.
     pub fn mark_used(&self, der: &[u8]) {
-        let digest = sha256(der);
         let mut shared = self.shared();
         let now = shared.tick();
         shared.sorted_at = now;
+        if self.capath.is_empty() {
+            // Nothing to load from a hashed directory (spares a hash per handshake).
+            return;
+        }
+        let digest = sha256(der);
         let in_capath = self.capath.iter().any(|o| *o.digest() == digest);
         let loaded = self.objects.iter().any(|(o, _)| *o.digest() == digest);
         if in_capath && !loaded && !shared.used.contains_key(&digest) {

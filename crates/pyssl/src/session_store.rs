@@ -277,68 +277,119 @@ fn now() -> u64 {
         .unwrap_or(0)
 }
 
-/// A `fmt::Write` that stops the Debug rendering at the server certificate chain
-/// (everything the fields need comes before it; the chain's hex is most of the text).
-struct UpToChain(String);
+/// The field of a session value's Debug rendering being written.
+#[derive(Clone, Copy, PartialEq)]
+enum Field {
+    Other,
+    Ticket,
+    SessionId,
+    Epoch,
+    Lifetime,
+}
 
-impl std::fmt::Write for UpToChain {
+/// A `fmt::Write` that picks the fields [`fields_of`] needs out of rustls' Debug rendering
+/// of a session value as it is written (`name: <hex or digits>`), and stops the rendering
+/// at the server certificate chain (which comes after them and is most of the text).
+struct FieldSink {
+    field: Field,
+    /// A first hex digit waiting for its second.
+    nibble: Option<u8>,
+    ticket: Vec<u8>,
+    session_id: Vec<u8>,
+    epoch: Option<u64>,
+    lifetime: u64,
+}
+
+impl std::fmt::Write for FieldSink {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        if s.contains("server_cert_chain") {
-            return Err(std::fmt::Error);
-        }
-        self.0.push_str(s);
+        // rustls' Debug impls write each field name in one piece.
+        self.field = match s {
+            "ticket" => Field::Ticket,
+            "session_id" => Field::SessionId,
+            "epoch" => Field::Epoch,
+            "lifetime_secs" => Field::Lifetime,
+            "server_cert_chain" => return Err(std::fmt::Error),
+            _ => {
+                self.take(s);
+                return Ok(());
+            }
+        };
+        self.nibble = None;
         Ok(())
     }
 }
 
-/// Extracts `name: <hex or digits>` from rustls' Debug rendering of a session value.
-fn debug_field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
-    let start = text.find(name)? + name.len();
-    let rest = &text[start..];
-    let end = rest
-        .find(|c: char| !c.is_ascii_hexdigit())
-        .unwrap_or(rest.len());
-    Some(&rest[..end])
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len() / 2)
-        .filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
-        .collect()
+impl FieldSink {
+    fn take(&mut self, s: &str) {
+        for b in s.bytes() {
+            if b == b',' || b == b'}' {
+                self.field = Field::Other;
+            }
+            match self.field {
+                Field::Other => return,
+                Field::Ticket | Field::SessionId => {
+                    let Some(v) = (b as char).to_digit(16) else {
+                        continue;
+                    };
+                    match self.nibble.take() {
+                        None => self.nibble = Some(v as u8),
+                        Some(hi) => {
+                            let out = if self.field == Field::Ticket {
+                                &mut self.ticket
+                            } else {
+                                &mut self.session_id
+                            };
+                            out.push(hi << 4 | v as u8);
+                        }
+                    }
+                }
+                Field::Epoch | Field::Lifetime => {
+                    let Some(d) = (b as char).to_digit(10) else {
+                        continue;
+                    };
+                    let n = if self.field == Field::Epoch {
+                        self.epoch.get_or_insert(0)
+                    } else {
+                        &mut self.lifetime
+                    };
+                    *n = n.saturating_mul(10).saturating_add(u64::from(d));
+                }
+            }
+        }
+    }
 }
 
 /// The derived `SSLSession` fields of a session value.
 fn fields_of(value: &impl std::fmt::Debug, tls13: bool) -> SessionFields {
     use std::fmt::Write;
-    let mut w = UpToChain(String::new());
+    let mut w = FieldSink {
+        field: Field::Other,
+        nibble: None,
+        ticket: Vec::new(),
+        session_id: Vec::new(),
+        epoch: None,
+        lifetime: 0,
+    };
     let _ = write!(w, "{value:?}");
-    let text = w.0;
-    let time = debug_field(&text, "epoch: ").and_then(|d| d.parse().ok());
-    let lifetime = debug_field(&text, "lifetime_secs: ")
-        .and_then(|d| d.parse().ok())
-        .unwrap_or(0);
-    let ticket = debug_field(&text, "ticket: ")
-        .map(unhex)
-        .unwrap_or_default();
-    let id = match debug_field(&text, "session_id: ").map(unhex) {
-        Some(id) if !id.is_empty() => id,
-        // TLS 1.3 / ticket-only: OpenSSL makes up an id too; derive a stable one from
-        // the ticket.
-        _ => ring::digest::digest(&ring::digest::SHA256, &ticket)
+    let id = if w.session_id.is_empty() {
+        // TLS 1.3 / ticket-only: like OpenSSL, the SHA-256 of the ticket.
+        ring::digest::digest(&ring::digest::SHA256, &w.ticket)
             .as_ref()
-            .to_vec(),
+            .to_vec()
+    } else {
+        w.session_id
     };
     SessionFields {
         id,
-        time: time.unwrap_or_else(now),
+        time: w.epoch.unwrap_or_else(now),
         // OpenSSL's session timeout: the ticket lifetime for TLS 1.3, 7200 s for TLS 1.2.
-        timeout: if tls13 && lifetime > 0 {
-            lifetime
+        timeout: if tls13 && w.lifetime > 0 {
+            w.lifetime
         } else {
             7200
         },
-        ticket_lifetime_hint: lifetime,
-        has_ticket: !ticket.is_empty(),
+        ticket_lifetime_hint: w.lifetime,
+        has_ticket: !w.ticket.is_empty(),
     }
 }
 
@@ -458,4 +509,53 @@ pub(crate) fn stats_of(s: &ServerSessions) -> Vec<(&'static str, u64)> {
         ("timeouts", 0),
         ("cache_full", g(&st.cache_full)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Hex(&'static [u8]);
+    impl std::fmt::Debug for Hex {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+        }
+    }
+
+    /// Shaped like rustls' `Tls12ClientSessionValue` rendering (hex payloads, the
+    /// certificate chain after the fields).
+    struct Shaped;
+    impl std::fmt::Debug for Shaped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            struct Common;
+            impl std::fmt::Debug for Common {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct("ClientSessionCommon")
+                        .field("ticket", &Hex(&[0x0a, 0xff, 0x10]))
+                        .field("epoch", &1_764_000_000_u64)
+                        .field("lifetime_secs", &7200_u32)
+                        .field("server_cert_chain", &"must not be rendered")
+                        .finish()
+                }
+            }
+            f.debug_struct("Tls12ClientSessionValue")
+                .field("suite", &"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
+                .field("session_id", &Hex(&[1, 2, 0xab]))
+                .field("extended_ms", &true)
+                .field("common", &Common)
+                .finish()
+        }
+    }
+
+    #[test]
+    fn fields_are_picked_out_of_the_debug_rendering() {
+        let f = fields_of(&Shaped, false);
+        assert_eq!(f.id, [1, 2, 0xab]);
+        assert_eq!(f.time, 1_764_000_000);
+        assert_eq!(f.ticket_lifetime_hint, 7200);
+        assert_eq!(f.timeout, 7200);
+        assert!(f.has_ticket);
+        let f = fields_of(&Shaped, true);
+        assert_eq!(f.timeout, 7200);
+    }
 }

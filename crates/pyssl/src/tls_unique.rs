@@ -7,8 +7,9 @@
 //! key-log hook (the `CLIENT_RANDOM` line; [`capture_log`] — held in a small in-memory
 //! table only until the handshake completes). Then
 //! `verify_data = PRF(master_secret, label, Hash(handshake messages))[..12]` with the
-//! suite's hash (the transcript is hashed when the handshake completes, the PRF runs
-//! only when the binding is asked for), where the first Finished is the client's for a full handshake (label
+//! suite's hash (a full handshake's transcript is hashed when it completes, an
+//! abbreviated one's few hundred bytes are kept; hashing them and the PRF run only when
+//! the binding is asked for), where the first Finished is the client's for a full handshake (label
 //! "client finished") and the server's for an abbreviated one ("server finished").
 //! The extended master secret changes only the master secret, not this formula.
 //! TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
@@ -174,11 +175,21 @@ fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut
 pub(crate) struct Binding {
     /// The TLS 1.2 master secret (always 48 bytes).
     master_secret: [u8; 48],
-    /// The transcript hash: SHA-384 (48 bytes) or SHA-256 (the first 32).
-    transcript_hash: [u8; 48],
+    transcript: Transcript,
     sha384: bool,
     /// Abbreviated handshake: the server's Finished came first.
     resumed: bool,
+}
+
+/// The handshake messages the first Finished covers.
+enum Transcript {
+    /// Hashed when the handshake completed (a full handshake's, with certificates):
+    /// SHA-384 (48 bytes) or SHA-256 (the first 32).
+    Hashed([u8; 48]),
+    /// Kept, to be hashed when asked for: an abbreviated handshake's few hundred bytes
+    /// (ClientHello, ServerHello, NewSessionTicket), where hashing them would be a
+    /// noticeable part of the handshake's cost.
+    Kept(Box<[u8]>),
 }
 
 impl std::fmt::Debug for Binding {
@@ -190,10 +201,18 @@ impl std::fmt::Debug for Binding {
 impl Binding {
     /// The tls-unique value (12 bytes of verify_data).
     pub(crate) fn value(&self) -> Vec<u8> {
-        let (hmac_alg, hash) = if self.sha384 {
-            (hmac::HMAC_SHA384, &self.transcript_hash[..])
+        let (hmac_alg, digest_alg) = if self.sha384 {
+            (hmac::HMAC_SHA384, &ring::digest::SHA384)
         } else {
-            (hmac::HMAC_SHA256, &self.transcript_hash[..32])
+            (hmac::HMAC_SHA256, &ring::digest::SHA256)
+        };
+        let kept;
+        let hash = match &self.transcript {
+            Transcript::Hashed(h) => &h[..digest_alg.output_len()],
+            Transcript::Kept(msgs) => {
+                kept = ring::digest::digest(digest_alg, msgs);
+                kept.as_ref()
+            }
         };
         let label: &[u8] = if self.resumed {
             b"server finished"
@@ -207,12 +226,12 @@ impl Binding {
 }
 
 /// Whether recording is still useful: stops once the handshake is known to be TLS 1.3.
-pub(crate) fn still_needed(conn: &rustls::Connection) -> bool {
+pub(crate) fn still_needed(conn: &rustls::CommonState) -> bool {
     conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3)
 }
 
 /// Takes what tls-unique needs once the TLS 1.2 handshake is complete (None otherwise).
-pub(crate) fn finish(rec: Recorder, conn: &rustls::Connection) -> Option<Box<Binding>> {
+pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Box<Binding>> {
     if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
         return None;
     }
@@ -235,27 +254,34 @@ pub(crate) fn finish(rec: Recorder, conn: &rustls::Connection) -> Option<Box<Bin
     } else {
         &ring::digest::SHA256
     };
-    let mut transcript = ring::digest::Context::new(digest_alg);
-    transcript.update(first);
-    for m in messages(&server) {
-        let (t, m) = m?;
-        // Full handshake: the server's NewSessionTicket comes after the client's Finished.
-        if resumed || t != 4 {
-            transcript.update(m);
+    let master_secret = take_master_secret(client_random)?.try_into().ok()?;
+    let transcript = if resumed {
+        let mut msgs = first.to_vec();
+        for m in messages(&server) {
+            msgs.extend_from_slice(m?.1);
         }
-    }
-    if !resumed {
+        Transcript::Kept(msgs.into_boxed_slice())
+    } else {
+        let mut transcript = ring::digest::Context::new(digest_alg);
+        transcript.update(first);
+        for m in messages(&server) {
+            let (t, m) = m?;
+            // The server's NewSessionTicket comes after the client's Finished.
+            if t != 4 {
+                transcript.update(m);
+            }
+        }
         for m in client_msgs {
             transcript.update(m?.1);
         }
-    }
-    let master_secret = take_master_secret(client_random)?.try_into().ok()?;
-    let mut transcript_hash = [0u8; 48];
-    let digest = transcript.finish();
-    transcript_hash[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
+        let mut hash = [0u8; 48];
+        let digest = transcript.finish();
+        hash[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
+        Transcript::Hashed(hash)
+    };
     Some(Box::new(Binding {
         master_secret,
-        transcript_hash,
+        transcript,
         sha384,
         resumed,
     }))

@@ -53,13 +53,27 @@ pub trait TlsIo {
     fn push(&mut self, conn: &mut Connection) -> Result<()>;
 }
 
+/// `$body` with `$c` bound to the rustls connection (client or server), else `$none`.
+macro_rules! with_tls {
+    ($state:expr, |$c:ident| $body:expr, $none:expr) => {
+        match $state {
+            State::Client($c) => $body,
+            State::Server($c) => $body,
+            _ => $none,
+        }
+    };
+}
+
 enum State {
     /// Created; rustls state is made at the first operation.
     New,
     /// Server waiting for the ClientHello.
     Accepting(Box<Acceptor>),
-    /// A rustls connection (client, or server after the ClientHello).
-    Tls(Box<rustls::Connection>),
+    /// A rustls client connection. (Boxed apart from servers' rather than as a
+    /// `rustls::Connection`, whose size is the larger server's.)
+    Client(Box<rustls::ClientConnection>),
+    /// A rustls server connection (after the ClientHello).
+    Server(Box<rustls::ServerConnection>),
     /// A fatal error happened (the error is in `Connection::error`).
     Failed,
 }
@@ -316,11 +330,9 @@ impl Connection {
         Ok(())
     }
 
-    pub(crate) fn rustls(&self) -> Option<&rustls::Connection> {
-        match &self.state {
-            State::Tls(c) => Some(c),
-            _ => None,
-        }
+    /// The rustls connection's state (client or server).
+    pub(crate) fn rustls(&self) -> Option<&rustls::CommonState> {
+        with_tls!(&self.state, |c| Some(c), None)
     }
 
     /// Whether the handshake has completed.
@@ -352,7 +364,8 @@ impl Connection {
     pub fn wants_read(&self) -> bool {
         match &self.state {
             State::Accepting(_) => true,
-            State::Tls(c) => c.wants_read(),
+            State::Client(c) => c.wants_read(),
+            State::Server(c) => c.wants_read(),
             _ => false,
         }
     }
@@ -400,12 +413,13 @@ impl Connection {
         label: &[u8],
         context: Option<&[u8]>,
     ) -> Result<()> {
-        let c = self
-            .rustls()
-            .ok_or_else(|| SslError::value("handshake not done yet"))?;
-        c.export_keying_material(out, label, context)
-            .map(|_| ())
-            .map_err(|e| self.map_err(&e))
+        with_tls!(
+            &self.state,
+            |c| c.export_keying_material(out, label, context),
+            return Err(SslError::value("handshake not done yet"))
+        )
+        .map(|_| ())
+        .map_err(|e| self.map_err(&e))
     }
 
     // ----- low-level sans-IO steps -------------------------------------------------
@@ -423,18 +437,22 @@ impl Connection {
     }
 
     fn fail(&mut self, e: SslError) -> SslError {
-        if let State::Tls(c) = &mut self.state {
-            // Keep the rustls connection only long enough to flush its alert.
-            let mut buf = Vec::new();
-            while c.wants_write() {
-                match c.write_tls(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {}
+        // Keep the rustls connection only long enough to flush its alert.
+        let mut buf = Vec::new();
+        with_tls!(
+            &mut self.state,
+            |c| {
+                while c.wants_write() {
+                    match c.write_tls(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {}
+                    }
                 }
-            }
-            openssl_alert(&mut buf, &e);
-            self.out.extend_from_slice(&buf);
-        }
+            },
+            ()
+        );
+        openssl_alert(&mut buf, &e);
+        self.out.extend_from_slice(&buf);
         self.state = State::Failed;
         self.error = Some(e.clone());
         e
@@ -476,7 +494,7 @@ impl Connection {
         match built {
             Ok(mut c) => {
                 c.set_buffer_limit(None);
-                self.state = State::Tls(Box::new(c.into()));
+                self.state = State::Client(Box::new(c));
                 Ok(())
             }
             Err(e) => {
@@ -531,7 +549,8 @@ impl Connection {
         while !rd.is_empty() {
             let n = match &mut self.state {
                 State::Accepting(acc) => acc.read_tls(&mut rd),
-                State::Tls(c) => c.read_tls(&mut rd),
+                State::Client(c) => c.read_tls(&mut rd),
+                State::Server(c) => c.read_tls(&mut rd),
                 _ => return Ok(0),
             };
             match n {
@@ -552,64 +571,71 @@ impl Connection {
 
     /// Runs rustls on what was fed.
     fn process(&mut self) -> Result<()> {
-        match &mut self.state {
-            State::Accepting(acc) => match acc.accept() {
-                Ok(None) => Ok(()),
-                Ok(Some(accepted)) => self.accepted(accepted),
-                Err((e, mut alert)) => {
-                    let e = from_rustls(&e, Side::Server);
-                    let mut buf = Vec::new();
-                    let _ = alert.write_all(&mut buf);
-                    if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
-                        // rustls' Acceptor sends nothing for a malformed ClientHello;
-                        // OpenSSL sends a fatal unexpected_message alert.
-                        buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+        let processed = match &mut self.state {
+            State::Accepting(acc) => {
+                return match acc.accept() {
+                    Ok(None) => Ok(()),
+                    Ok(Some(accepted)) => self.accepted(accepted),
+                    Err((e, mut alert)) => {
+                        let e = from_rustls(&e, Side::Server);
+                        let mut buf = Vec::new();
+                        let _ = alert.write_all(&mut buf);
+                        if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
+                            // rustls' Acceptor sends nothing for a malformed ClientHello;
+                            // OpenSSL sends a fatal unexpected_message alert.
+                            buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+                        }
+                        openssl_alert(&mut buf, &e);
+                        self.out.extend_from_slice(&buf);
+                        Err(self.fail(e))
                     }
-                    openssl_alert(&mut buf, &e);
-                    self.out.extend_from_slice(&buf);
-                    Err(self.fail(e))
-                }
-            },
+                };
+            }
             // The verifier checks the name exactly as given (rustls drops a trailing dot);
             // only a client's handshake verifies, so data records skip the hand-over.
-            State::Tls(c) => match if self.server_side {
-                c.process_new_packets()
-            } else {
-                // Session values arrive in this connection's `received` (issue 5).
+            // Session values arrive in this connection's `received` (issue 5).
+            State::Client(c) => {
+                let host = self.server_hostname.as_deref();
                 crate::session_store::client_scope(&mut self.received, None, || {
-                    if self.server_hostname.is_some() && c.is_handshaking() {
-                        crate::verifier::PyVerifier::with_server_hostname(
-                            self.server_hostname.as_deref(),
-                            || c.process_new_packets(),
-                        )
+                    if host.is_some() && c.is_handshaking() {
+                        crate::verifier::PyVerifier::with_server_hostname(host, || {
+                            c.process_new_packets()
+                        })
                     } else {
                         c.process_new_packets()
                     }
                 })
-            } {
-                Ok(st) => {
-                    self.plain_pending = st.plaintext_bytes_to_read();
-                    if st.peer_has_closed() {
-                        self.received_close = true;
-                    }
-                    if self.recorder.is_some() && !crate::tls_unique::still_needed(c) {
-                        self.recorder = None;
-                    }
-                    if !self.counted && !c.is_handshaking() {
-                        self.counted = true;
-                        if let Some(r) = self.recorder.take() {
-                            self.tls_unique = crate::tls_unique::finish(*r, c);
-                        }
-                        self.count_handshake(true);
-                    }
-                    Ok(())
+            }
+            State::Server(c) => c.process_new_packets(),
+            _ => return Ok(()),
+        };
+        match processed {
+            Ok(st) => {
+                self.plain_pending = st.plaintext_bytes_to_read();
+                if st.peer_has_closed() {
+                    self.received_close = true;
                 }
-                Err(e) => {
-                    let e = from_rustls(&e, self.side());
-                    Err(self.fail(e))
+                let Some(c) = self.rustls() else {
+                    return Ok(());
+                };
+                let (needed, done) = (crate::tls_unique::still_needed(c), !c.is_handshaking());
+                if !needed {
+                    self.recorder = None;
                 }
-            },
-            _ => Ok(()),
+                if !self.counted && done {
+                    self.counted = true;
+                    if let Some(r) = self.recorder.take() {
+                        let c = self.rustls().expect("checked above");
+                        self.tls_unique = crate::tls_unique::finish(*r, c);
+                    }
+                    self.count_handshake(true);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let e = from_rustls(&e, self.side());
+                Err(self.fail(e))
+            }
         }
     }
 
@@ -646,7 +672,7 @@ impl Connection {
         match accepted.into_connection(config) {
             Ok(mut conn) => {
                 conn.set_buffer_limit(None);
-                self.state = State::Tls(Box::new(conn.into()));
+                self.state = State::Server(Box::new(conn));
                 self.process()
             }
             Err((e, mut alert)) => {
@@ -671,32 +697,39 @@ impl Connection {
                 return Ok(n);
             }
         }
-        if let State::Tls(c) = &mut self.state {
-            while c.wants_write() {
-                let k = match &mut self.recorder {
-                    Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
-                        inner: wr,
-                        rec: r,
-                        from_client: !self.server_side,
-                    })?,
-                    None => c.write_tls(wr)?,
-                };
-                if k == 0 {
-                    break;
+        let (recorder, from_client) = (&mut self.recorder, !self.server_side);
+        with_tls!(
+            &mut self.state,
+            |c| {
+                while c.wants_write() {
+                    let k = match recorder {
+                        Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
+                            inner: wr,
+                            rec: r,
+                            from_client,
+                        })?,
+                        None => c.write_tls(wr)?,
+                    };
+                    if k == 0 {
+                        break;
+                    }
+                    n += k;
                 }
-                n += k;
-            }
-        }
+            },
+            ()
+        );
         Ok(n)
     }
 
     /// Reads decrypted bytes straight into `buf` (no I/O). `Ok(None)`: nothing
     /// decrypted yet; `Ok(Some(0))`: the peer sent close_notify.
     pub fn read_plaintext(&mut self, buf: &mut [u8]) -> Result<Option<usize>> {
-        let State::Tls(c) = &mut self.state else {
-            return Ok(None);
-        };
-        match io::Read::read(&mut c.reader(), buf) {
+        let read = with_tls!(
+            &mut self.state,
+            |c| io::Read::read(&mut c.reader(), buf),
+            return Ok(None)
+        );
+        match read {
             Ok(n) => {
                 self.plain_pending = self.plain_pending.saturating_sub(n);
                 Ok(Some(n))
@@ -711,19 +744,18 @@ impl Connection {
         if self.sent_close {
             return Err(SslError::ssl(ErrorKind::Ssl, "SSL", "PROTOCOL_IS_SHUTDOWN"));
         }
-        let State::Tls(c) = &mut self.state else {
-            return Err(SslError::value("handshake not done yet"));
-        };
-        io::Write::write_all(&mut c.writer(), data)?;
+        with_tls!(
+            &mut self.state,
+            |c| io::Write::write_all(&mut c.writer(), data)?,
+            return Err(SslError::value("handshake not done yet"))
+        );
         Ok(data.len())
     }
 
     /// Queues our close_notify.
     pub fn send_close_notify(&mut self) {
-        if let State::Tls(c) = &mut self.state {
-            if !self.sent_close {
-                c.send_close_notify();
-            }
+        if !self.sent_close {
+            with_tls!(&mut self.state, |c| c.send_close_notify(), ());
         }
         self.sent_close = true;
     }

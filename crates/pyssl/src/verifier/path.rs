@@ -379,7 +379,7 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
 
     let build = |time: UnixTime| {
         ee.verify_for_usage(req.algs, &idx.anchors, &pool, time, AnyEku, None, None)
-            .map(|path| collect_path(idx, &path))
+            .map(|path| collect_path(idx, &path, &leaf))
     };
 
     let (path, time_used) = match build(req.now) {
@@ -628,30 +628,39 @@ fn unix(secs: u64) -> UnixTime {
     UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs))
 }
 
-/// Leaf, intermediates and anchor certificate (DER + facts) of a webpki path.
+/// Leaf, intermediates and anchor certificate (DER + facts) of a webpki path. The leaf's
+/// facts are `leaf`'s and store certificates' come from the index: nothing is parsed twice.
 fn collect_path(
     idx: &StoreIndex,
     path: &webpki::VerifiedPath<'_>,
+    leaf: &CertFacts,
 ) -> Vec<(CertificateDer<'static>, CertFacts)> {
-    let mut out = Vec::new();
-    let mut push = |der: &[u8]| {
-        if let Some(f) = CertFacts::parse(der) {
-            out.push((CertificateDer::from(der.to_vec()), f));
-        }
-    };
-    push(path.end_entity().der().as_ref());
+    let mut out = Vec::with_capacity(2);
+    out.push((
+        CertificateDer::from(path.end_entity().der().as_ref().to_vec()),
+        leaf.clone(),
+    ));
     for c in path.intermediate_certificates() {
-        push(c.der().as_ref());
+        let der = c.der();
+        let der = der.as_ref();
+        match idx.certs.iter().find(|sc| sc.der.as_ref() == der) {
+            Some(sc) => out.push((sc.der.clone(), sc.facts.clone())),
+            None => {
+                if let Some(f) = CertFacts::parse(der) {
+                    out.push((CertificateDer::from(der.to_vec()), f));
+                }
+            }
+        }
     }
     let anchor = path.anchor();
-    let anchor_der = idx
+    let anchor_cert = idx
         .anchors
         .iter()
         .position(|a| std::ptr::eq(a, anchor))
         .and_then(|i| idx.anchor_cert.get(i))
-        .map(|&c| idx.certs[c].der.clone());
-    if let Some(d) = &anchor_der {
-        push(d.as_ref());
+        .map(|&c| &idx.certs[c]);
+    if let Some(sc) = anchor_cert {
+        out.push((sc.der.clone(), sc.facts.clone()));
     }
     out
 }

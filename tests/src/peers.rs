@@ -313,7 +313,7 @@ pub fn python_client(code: &str, args: &[&str], limit: Duration) -> serde_json::
         .expect("python3 client printed JSON")
 }
 
-/// python3 connecting to 127.0.0.1:argv[1] with `create_default_context(cafile=argv[2])`
+/// python3 connecting to `127.0.0.1:argv[1]` with `create_default_context(cafile=argv[2])`
 /// and `server_hostname=argv[3]`: prints `null`, or the exception's type, library, reason,
 /// verify_code and verify_message as JSON.
 pub const PY_CONNECT_ERROR: &str = r#"

@@ -165,4 +165,23 @@ fn chosen_suite_is_negotiated_with_python_in_both_roles() {
         matches!(co, pyssl_tests::harness::Outcome::Failed(_)),
         "{co:?}"
     );
+    // ... while with TLS 1.2 allowed, both roles fall back to it (as OpenSSL does).
+    let c = PeerConfig {
+        min_version: None,
+        ..c
+    };
+    let (co, so) = connect(Impl::Pyssl, &c, Impl::Python, &s);
+    assert_eq!(co.info().version.as_deref(), Some("TLSv1.2"));
+    assert_eq!(so.info().version.as_deref(), Some("TLSv1.2"));
+    let c = PeerConfig {
+        ciphersuites: None,
+        ..c
+    };
+    let s = PeerConfig {
+        ciphersuites: Some(String::new()),
+        ..s
+    };
+    let (co, so) = connect(Impl::Python, &c, Impl::Pyssl, &s);
+    assert_eq!(so.info().version.as_deref(), Some("TLSv1.2"));
+    assert_eq!(co.info().version.as_deref(), Some("TLSv1.2"));
 }

@@ -16,7 +16,7 @@ pub const MAX_OID_LEN: usize = 586;
 /// assert_eq!(pyssl_cert::oid::long_name("2.999.1"), None);
 /// ```
 pub fn long_name(dotted: &str) -> Option<&'static str> {
-    let table = crate::oid_names::OID_NAMES;
+    let table = table();
     table
         .binary_search_by(|(oid, _)| oid.as_bytes().cmp(dotted.as_bytes()))
         .ok()
@@ -25,7 +25,30 @@ pub fn long_name(dotted: &str) -> Option<&'static str> {
 
 /// Number of OIDs OpenSSL knows by name.
 pub fn known_count() -> usize {
-    crate::oid_names::OID_NAMES.len()
+    table().len()
+}
+
+/// `(dotted OID, long name)` pairs of the generated (front-coded) table, expanded once.
+fn table() -> &'static [(String, &'static str)] {
+    static TABLE: std::sync::OnceLock<Vec<(String, &str)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: Vec<(String, &str)> = Vec::new();
+        for line in crate::oid_names::OID_NAMES.lines() {
+            let mut chars = line.chars();
+            let shared = match chars.next() {
+                Some(c @ 'a'..='z') => c as usize - 'a' as usize,
+                Some(c @ 'A'..='Z') => c as usize - 'A' as usize + 26,
+                _ => continue,
+            };
+            let Some((rest, name)) = chars.as_str().split_once(' ') else {
+                continue;
+            };
+            let prev = table.last().map_or("", |(oid, _)| oid.as_str());
+            let oid = format!("{}{rest}", prev.get(..shared).unwrap_or(prev));
+            table.push((oid, name));
+        }
+        table
+    })
 }
 
 /// Dotted-decimal text of an OID's DER content bytes (arbitrary-precision arcs).
@@ -148,7 +171,8 @@ mod tests {
 
     #[test]
     fn table_is_sorted_and_complete() {
-        let t = crate::oid_names::OID_NAMES;
+        let t = table();
+        assert_eq!(t.len(), crate::oid_names::OID_NAMES.lines().count());
         assert!(t.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(known_count(), 1103);
         for (oid, name) in [

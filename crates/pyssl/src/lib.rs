@@ -140,6 +140,7 @@ pub mod channel_binding;
 mod context;
 mod context_ext;
 pub mod engine;
+mod idna2003;
 pub mod keylog;
 mod keys;
 mod object;

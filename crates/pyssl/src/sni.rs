@@ -95,10 +95,9 @@ impl SslContext {
                 move |conn: &mut Connection, name: Option<&str>, ctx: &SslContext| match name {
                     None => cb(conn, None, ctx),
                     Some(n) => {
-                        let (u, r) = idna::domain_to_unicode(n);
-                        if r.is_err() {
+                        let Ok(u) = crate::idna2003::to_unicode(n) else {
                             return Ok(Some(AlertDescription::InternalError));
-                        }
+                        };
                         cb(conn, Some(&u), ctx)
                     }
                 },

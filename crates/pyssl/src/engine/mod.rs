@@ -171,18 +171,8 @@ pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
     if name.is_ascii() {
         return Ok(name.to_owned());
     }
-    // Python's codec is IDNA 2003 (nameprep): ß → "ss", ς → σ, ZWJ/ZWNJ dropped — UTS 46
-    // transitional processing, which `idna` no longer does itself.
-    let mapped: String = name
-        .chars()
-        .filter(|c| !matches!(c, '\u{200c}' | '\u{200d}'))
-        .flat_map(|c| match c {
-            'ß' | 'ẞ' => vec!['s', 's'],
-            'ς' => vec!['σ'],
-            c => vec![c],
-        })
-        .collect();
-    idna::domain_to_ascii(&mapped).map_err(|_| {
+    // Python's codec is IDNA 2003 (nameprep + punycode), not UTS 46: see `crate::idna2003`.
+    crate::idna2003::to_ascii(name).map_err(|()| {
         SslError::from(pyssl_cert::CertError::other(
             "UnicodeEncodeError",
             format!("'idna' codec can't encode server_hostname {name:?}"),

@@ -143,6 +143,11 @@ pub const ALL: &[Case] = &[
         Kind::TcpBulk,
         with(ECDSA, V13, Some(Suite::Aes256Gcm), Resume::No),
     ),
+    case(
+        "tcp-bulk-tls12-ecdsa-p256",
+        Kind::TcpBulk,
+        with(ECDSA, V12, None, Resume::No),
+    ),
 ];
 
 /// Builds `side`'s closure for `case`.

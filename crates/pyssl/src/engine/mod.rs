@@ -276,7 +276,7 @@ impl Connection {
 
     /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
     pub(crate) fn tls_unique(&self) -> Option<Vec<u8>> {
-        self.tls_unique.as_ref().map(|b| b.value())
+        self.tls_unique.as_ref().and_then(|b| b.value())
     }
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
@@ -587,7 +587,8 @@ impl Connection {
             State::Client(c) => {
                 let host = self.server_hostname.as_deref();
                 crate::session_store::client_scope(&mut self.received, None, || {
-                    if host.is_some() && c.is_handshaking() {
+                    // Until the chain was verified (or taken from a resumed session).
+                    if host.is_some() && c.is_handshaking() && c.peer_certificates().is_none() {
                         crate::verifier::PyVerifier::with_server_hostname(host, || {
                             c.process_new_packets()
                         })

@@ -86,7 +86,8 @@ struct Repr {
     errno: Option<i32>,
     library: Option<String>,
     reason: Option<String>,
-    message: String,
+    /// Static for the frequent non-blocking outcomes (no allocation per `WantRead`).
+    message: std::borrow::Cow<'static, str>,
     verify_code: Option<i64>,
     verify_message: Option<String>,
     python_class: Option<&'static str>,
@@ -100,7 +101,7 @@ impl SslError {
             errno: default_errno(kind),
             library: None,
             reason: None,
-            message: message.into(),
+            message: std::borrow::Cow::Owned(message.into()),
             verify_code: None,
             verify_message: None,
             python_class: None,
@@ -124,7 +125,7 @@ impl SslError {
             "SSL",
             "CERTIFICATE_VERIFY_FAILED",
         );
-        e.0.message = format!("certificate verify failed: {verify_message}");
+        e.0.message = format!("certificate verify failed: {verify_message}").into();
         e.0.verify_code = Some(verify_code);
         e.0.verify_message = Some(verify_message);
         e
@@ -132,12 +133,19 @@ impl SslError {
 
     /// `SSLWantReadError` as CPython raises it.
     pub fn want_read() -> Self {
-        SslError::new(ErrorKind::WantRead, "The operation did not complete (read)")
+        SslError::fixed(ErrorKind::WantRead, "The operation did not complete (read)")
+    }
+
+    /// An error with a static message.
+    fn fixed(kind: ErrorKind, message: &'static str) -> Self {
+        let mut e = SslError::new(kind, String::new());
+        e.0.message = std::borrow::Cow::Borrowed(message);
+        e
     }
 
     /// `SSLWantWriteError` as CPython raises it.
     pub fn want_write() -> Self {
-        SslError::new(
+        SslError::fixed(
             ErrorKind::WantWrite,
             "The operation did not complete (write)",
         )
@@ -208,7 +216,7 @@ impl SslError {
 
     /// Replaces the message.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.0.message = message.into();
+        self.0.message = std::borrow::Cow::Owned(message.into());
         self
     }
 

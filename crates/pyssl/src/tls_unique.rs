@@ -7,9 +7,8 @@
 //! key-log hook (the `CLIENT_RANDOM` line; [`capture_log`] — held in a small in-memory
 //! table only until the handshake completes). Then
 //! `verify_data = PRF(master_secret, label, Hash(handshake messages))[..12]` with the
-//! suite's hash (a full handshake's transcript is hashed when it completes, an
-//! abbreviated one's few hundred bytes are kept; hashing them and the PRF run only when
-//! the binding is asked for), where the first Finished is the client's for a full handshake (label
+//! suite's hash (computed when a full handshake completes; an abbreviated handshake's
+//! few hundred transcript bytes are kept instead, and hashed only when asked for), where the first Finished is the client's for a full handshake (label
 //! "client finished") and the server's for an abbreviated one ("server finished").
 //! The extended master secret changes only the master secret, not this formula.
 //! TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
@@ -24,7 +23,8 @@ const MAX_RECORDED: usize = 256 * 1024;
 /// Master secrets of handshakes in progress, by client_random.
 const MAX_PENDING: usize = 512;
 
-type Pending = VecDeque<(Vec<u8>, Vec<u8>)>;
+/// (client_random, master secret): fixed sizes in TLS 1.2, so no allocation per entry.
+type Pending = VecDeque<([u8; 32], [u8; 48])>;
 
 fn pending() -> &'static Mutex<Pending> {
     static P: OnceLock<Mutex<Pending>> = OnceLock::new();
@@ -46,11 +46,13 @@ impl std::fmt::Debug for CaptureLog {
 impl rustls::KeyLog for CaptureLog {
     fn log(&self, label: &str, client_random: &[u8], secret: &[u8]) {
         if label == "CLIENT_RANDOM" {
-            let mut p = pending().lock().unwrap_or_else(|e| e.into_inner());
-            if p.len() >= MAX_PENDING {
-                p.pop_front();
+            if let (Ok(random), Ok(secret)) = (client_random.try_into(), secret.try_into()) {
+                let mut p = pending().lock().unwrap_or_else(|e| e.into_inner());
+                if p.len() >= MAX_PENDING {
+                    p.pop_front();
+                }
+                p.push_back((random, secret));
             }
-            p.push_back((client_random.to_vec(), secret.to_vec()));
         }
         if let Some(f) = &self.file {
             f.log(label, client_random, secret);
@@ -67,9 +69,9 @@ pub(crate) fn capture_log(file: Option<Arc<crate::keylog::KeyLogFile>>) -> Arc<d
     Arc::new(CaptureLog { file })
 }
 
-fn take_master_secret(client_random: &[u8]) -> Option<Vec<u8>> {
+fn take_master_secret(client_random: &[u8]) -> Option<[u8; 48]> {
     let mut p = pending().lock().unwrap_or_else(|e| e.into_inner());
-    let i = p.iter().position(|(r, _)| r == client_random)?;
+    let i = p.iter().position(|(r, _)| r[..] == *client_random)?;
     p.remove(i).map(|(_, s)| s)
 }
 
@@ -217,63 +219,72 @@ fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut
         let n = (out.len() - pos).min(block.as_ref().len());
         out[pos..pos + n].copy_from_slice(&block.as_ref()[..n]);
         pos += n;
-        a = hmac::sign(&key, a.as_ref());
+        if pos < out.len() {
+            a = hmac::sign(&key, a.as_ref());
+        }
     }
 }
 
-/// What a completed TLS 1.2 handshake leaves for tls-unique: the PRF runs only when
-/// the binding is asked for.
-pub(crate) struct Binding {
-    /// The TLS 1.2 master secret (always 48 bytes).
+/// What a completed TLS 1.2 handshake leaves for tls-unique.
+#[derive(Debug)]
+pub(crate) enum Binding {
+    /// A full handshake's value, computed when it completed (its transcript, with the
+    /// certificates, is too large to keep around).
+    Value([u8; 12]),
+    /// An abbreviated handshake's inputs, kept small: hashing its few hundred bytes and
+    /// the PRF run only when the binding is asked for (eagerly they would be a noticeable
+    /// part of such a cheap handshake).
+    Kept(Box<Kept>),
+}
+
+/// The inputs of an abbreviated handshake's tls-unique.
+pub(crate) struct Kept {
     master_secret: [u8; 48],
-    transcript: Transcript,
+    /// ClientHello, ServerHello, NewSessionTicket: what the server's Finished covers.
+    transcript: Box<[u8]>,
     sha384: bool,
-    /// Abbreviated handshake: the server's Finished came first.
-    resumed: bool,
 }
 
-/// The handshake messages the first Finished covers.
-enum Transcript {
-    /// Hashed when the handshake completed (a full handshake's, with certificates):
-    /// SHA-384 (48 bytes) or SHA-256 (the first 32).
-    Hashed([u8; 48]),
-    /// Kept, to be hashed when asked for: an abbreviated handshake's few hundred bytes
-    /// (ClientHello, ServerHello, NewSessionTicket), where hashing them would be a
-    /// noticeable part of the handshake's cost.
-    Kept(Box<[u8]>),
-}
-
-impl std::fmt::Debug for Binding {
+impl std::fmt::Debug for Kept {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Binding").finish_non_exhaustive()
+        f.debug_struct("Kept").finish_non_exhaustive()
     }
 }
 
 impl Binding {
     /// The tls-unique value (12 bytes of verify_data).
     pub(crate) fn value(&self) -> Vec<u8> {
-        let (hmac_alg, digest_alg) = if self.sha384 {
-            (hmac::HMAC_SHA384, &ring::digest::SHA384)
-        } else {
-            (hmac::HMAC_SHA256, &ring::digest::SHA256)
-        };
-        let kept;
-        let hash = match &self.transcript {
-            Transcript::Hashed(h) => &h[..digest_alg.output_len()],
-            Transcript::Kept(msgs) => {
-                kept = ring::digest::digest(digest_alg, msgs);
-                kept.as_ref()
+        match self {
+            Binding::Value(v) => v.to_vec(),
+            Binding::Kept(k) => {
+                let alg = if k.sha384 {
+                    &ring::digest::SHA384
+                } else {
+                    &ring::digest::SHA256
+                };
+                let hash = ring::digest::digest(alg, &k.transcript);
+                verify_data(
+                    &k.master_secret,
+                    b"server finished",
+                    hash.as_ref(),
+                    k.sha384,
+                )
+                .to_vec()
             }
-        };
-        let label: &[u8] = if self.resumed {
-            b"server finished"
-        } else {
-            b"client finished"
-        };
-        let mut out = vec![0u8; 12];
-        prf(hmac_alg, &self.master_secret, label, hash, &mut out);
-        out
+        }
     }
+}
+
+/// The 12-byte Finished verify_data: PRF(master_secret, label, transcript hash).
+fn verify_data(master_secret: &[u8], label: &[u8], hash: &[u8], sha384: bool) -> [u8; 12] {
+    let alg = if sha384 {
+        hmac::HMAC_SHA384
+    } else {
+        hmac::HMAC_SHA256
+    };
+    let mut out = [0u8; 12];
+    prf(alg, master_secret, label, hash, &mut out);
+    out
 }
 
 /// Whether recording is still useful: stops once the handshake is known to be TLS 1.3.
@@ -282,7 +293,7 @@ pub(crate) fn still_needed(conn: &rustls::CommonState) -> bool {
 }
 
 /// Takes what tls-unique needs once the TLS 1.2 handshake is complete (None otherwise).
-pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Box<Binding>> {
+pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Binding> {
     if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
         return None;
     }
@@ -305,37 +316,37 @@ pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Box<Bi
     } else {
         &ring::digest::SHA256
     };
-    let master_secret = take_master_secret(client_random)?.try_into().ok()?;
-    let transcript = if resumed {
+    let master_secret = take_master_secret(client_random)?;
+    if resumed {
         let mut msgs = first.to_vec();
         for m in messages(&server) {
             msgs.extend_from_slice(m?.1);
         }
-        Transcript::Kept(msgs.into_boxed_slice())
-    } else {
-        let mut transcript = ring::digest::Context::new(digest_alg);
-        transcript.update(first);
-        for m in messages(&server) {
-            let (t, m) = m?;
-            // The server's NewSessionTicket comes after the client's Finished.
-            if t != 4 {
-                transcript.update(m);
-            }
+        return Some(Binding::Kept(Box::new(Kept {
+            master_secret,
+            transcript: msgs.into_boxed_slice(),
+            sha384,
+        })));
+    }
+    let mut transcript = ring::digest::Context::new(digest_alg);
+    transcript.update(first);
+    for m in messages(&server) {
+        let (t, m) = m?;
+        // The server's NewSessionTicket comes after the client's Finished.
+        if t != 4 {
+            transcript.update(m);
         }
-        for m in client_msgs {
-            transcript.update(m?.1);
-        }
-        let mut hash = [0u8; 48];
-        let digest = transcript.finish();
-        hash[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
-        Transcript::Hashed(hash)
-    };
-    Some(Box::new(Binding {
-        master_secret,
-        transcript,
+    }
+    for m in client_msgs {
+        transcript.update(m?.1);
+    }
+    let hash = transcript.finish();
+    Some(Binding::Value(verify_data(
+        &master_secret,
+        b"client finished",
+        hash.as_ref(),
         sha384,
-        resumed,
-    }))
+    )))
 }
 
 #[cfg(test)]

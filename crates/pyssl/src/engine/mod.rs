@@ -111,7 +111,7 @@ pub struct Connection {
     /// Handshake records both ways, for tls-unique (`crate::tls_unique`).
     recorder: Option<Box<crate::tls_unique::Recorder>>,
     /// What tls-unique needs, kept when a TLS 1.2 handshake completes.
-    tls_unique: Option<Box<crate::tls_unique::Binding>>,
+    tls_unique: Option<crate::tls_unique::Binding>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -664,10 +664,13 @@ impl Connection {
         };
         self.hello = Some(Box::new(info));
         // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
-        let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
-        if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref()) {
-            self.out.extend_from_slice(&crate::sni::alert_record(alert));
-            return Err(self.fail(e));
+        if self.ctx.settings().extras.sni_callback.is_some() {
+            let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
+            if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref())
+            {
+                self.out.extend_from_slice(&crate::sni::alert_record(alert));
+                return Err(self.fail(e));
+            }
         }
         let chosen = {
             let s = self.ctx.settings();

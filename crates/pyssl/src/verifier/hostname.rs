@@ -65,11 +65,20 @@ pub(crate) fn match_hostname(
     hostname: &str,
     checks_common_name: bool,
 ) -> Result<(), VerifyFailure> {
+    match X509Certificate::from_der(cert_der) {
+        Ok((_, cert)) => match_parsed(Some(&cert), hostname, checks_common_name),
+        Err(_) => match_parsed(None, hostname, checks_common_name),
+    }
+}
+
+/// [`match_hostname`] on an already parsed certificate (None: it did not parse).
+pub(crate) fn match_parsed(
+    cert: Option<&X509Certificate<'_>>,
+    hostname: &str,
+    checks_common_name: bool,
+) -> Result<(), VerifyFailure> {
     let name = PeerName::parse(hostname);
-    let matched = match X509Certificate::from_der(cert_der) {
-        Ok((_, cert)) => cert_matches(&cert, &name, checks_common_name),
-        Err(_) => false,
-    };
+    let matched = cert.is_some_and(|cert| cert_matches(cert, &name, checks_common_name));
     if matched {
         return Ok(());
     }

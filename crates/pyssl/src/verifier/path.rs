@@ -15,7 +15,7 @@ use webpki::{
 };
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::hostname::match_hostname;
+use super::hostname::{match_hostname, match_parsed};
 use super::{codes, VerifyFailure, VerifyPolicy};
 use crate::constants::{Purpose, VERIFY_CRL_CHECK_CHAIN, VERIFY_CRL_CHECK_LEAF};
 use crate::{VERIFY_X509_PARTIAL_CHAIN, VERIFY_X509_STRICT};
@@ -71,8 +71,13 @@ const MS_SGC: &str = "1.3.6.1.4.1.311.10.3.3";
 
 impl CertFacts {
     pub(crate) fn parse(der: &[u8]) -> Option<CertFacts> {
-        use x509_parser::extensions::ParsedExtension as P;
         let (_, cert) = X509Certificate::from_der(der).ok()?;
+        Some(CertFacts::of(&cert))
+    }
+
+    /// The facts of a parsed certificate.
+    fn of(cert: &X509Certificate<'_>) -> CertFacts {
+        use x509_parser::extensions::ParsedExtension as P;
         let subject = cert.subject().as_raw().to_vec();
         let issuer = cert.issuer().as_raw().to_vec();
         let mut skid = None;
@@ -136,7 +141,7 @@ impl CertFacts {
             _ => true,
         };
         facts.self_signed = facts.subject == facts.issuer && akid_ok;
-        Some(facts)
+        facts
     }
 
     /// EXFLAG_CA: basicConstraints with cA set.
@@ -362,7 +367,10 @@ pub(crate) fn partial_chain(policy: &VerifyPolicy) -> bool {
 
 /// Verifies a chain as OpenSSL would for a CPython context with `req.policy`.
 pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Rejection> {
-    let leaf = CertFacts::parse(req.end_entity).ok_or(Rejection::BadEncoding)?;
+    let (_, leaf_cert) =
+        X509Certificate::from_der(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
+    let leaf = CertFacts::of(&leaf_cert);
+    let leaf_cert = Some(&leaf_cert);
     let now = req.now.as_secs() as i64;
 
     // A trusted leaf (self-signed in the store, or any store cert with PARTIAL_CHAIN)
@@ -370,7 +378,7 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
     if let Some(i) = idx.anchor_index_of_der(req.end_entity) {
         let sc = &idx.certs[i];
         let path = vec![(sc.der.clone(), sc.facts.clone())];
-        return finish(idx, req, path, now, Revocation::Webpki(None));
+        return finish(idx, req, path, now, Revocation::Webpki(None), leaf_cert);
     }
 
     let ee = EndEntityCert::try_from(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
@@ -414,7 +422,14 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
         Err(e) => return Err(map_webpki(&e)),
     };
 
-    finish(idx, req, path, now, Revocation::Webpki(time_used))
+    finish(
+        idx,
+        req,
+        path,
+        now,
+        Revocation::Webpki(time_used),
+        leaf_cert,
+    )
 }
 
 /// A CA certificate as the leaf (webpki refuses it as an end entity): the chain is built
@@ -436,7 +451,7 @@ fn verify_ca_leaf(idx: &StoreIndex, req: &Request<'_>, now: i64) -> Result<Verif
         .map(|d| CertFacts::parse(&d).map(|f| (d, f)))
         .collect::<Option<_>>()
         .ok_or(Rejection::BadEncoding)?;
-    finish(idx, req, path, now, Revocation::ByName)
+    finish(idx, req, path, now, Revocation::ByName, None)
 }
 
 /// Whether `cert`'s signature verifies with `issuer`'s public key (any supported algorithm).
@@ -494,6 +509,7 @@ fn finish(
     path: Vec<(CertificateDer<'static>, CertFacts)>,
     now: i64,
     revocation: Revocation,
+    leaf_cert: Option<&X509Certificate<'_>>,
 ) -> Result<Verified, Rejection> {
     let store_used = path
         .iter()
@@ -503,7 +519,11 @@ fn finish(
     check_extensions(req.policy, &path)?;
     // check_id
     if let Some(name) = req.hostname {
-        match_hostname(req.end_entity, name, req.policy.hostname_checks_common_name)?;
+        let ccn = req.policy.hostname_checks_common_name;
+        match leaf_cert {
+            Some(cert) => match_parsed(Some(cert), name, ccn)?,
+            None => match_hostname(req.end_entity, name, ccn)?,
+        }
     }
     // check_revocation
     if let Some(depth) = crl_flags(req.policy) {

@@ -50,7 +50,8 @@ def wrap(ctx, **kw):
     return err(lambda: ctx.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), **kw).server_hostname)
 out["wrap_client_as_server"] = wrap(cl, server_side=True)
 out["wrap_server_as_client"] = wrap(sv, server_side=False)
-for h in ["", ".lead", "a..b", "EXAMPLE.com", "bücher.example", "127.0.0.1", "::1", "trailing."]:
+for h in ["", ".lead", "a..b", "EXAMPLE.com", "bücher.example", "127.0.0.1", "::1", "trailing.",
+          "a" * 63 + ".x", "a" * 64 + ".x", "x." + "b" * 70]:
     out["host:" + h] = wrap(cl, server_hostname=h)
 o = cl.wrap_bio(ssl.MemoryBIO(), ssl.MemoryBIO(), server_hostname="x")
 out["before"] = [err(o.getpeercert), o.version(), o.cipher(), o.shared_ciphers(), o.selected_alpn_protocol(),
@@ -174,6 +175,9 @@ fn context_and_object_semantics_match_python() {
         "127.0.0.1",
         "::1",
         "trailing.",
+        &format!("{}.x", "a".repeat(63)),
+        &format!("{}.x", "a".repeat(64)),
+        &format!("x.{}", "b".repeat(70)),
     ] {
         assert_eq!(
             wrap(&cl, false, Some(h)),

@@ -1,7 +1,7 @@
 //! SNI callbacks on the pyssl server against a python3 client: the certificate of the
 //! context the callback switches to is served per name; an alert returned by the
 //! callback reaches the client as CPython's error reason; a failing callback gives
-//! handshake_failure; the legacy servername callback sees U-labels.
+//! handshake_failure; the legacy servername callback sees what python3's does (A-labels).
 
 use std::sync::{Arc, Mutex};
 
@@ -94,9 +94,49 @@ fn sni_callback_switches_certificates_and_sends_alerts() {
     );
 }
 
+/// python3 server over memory BIOs: the names its `set_servername_callback` receives
+/// for the client names in argv[3:] (argv[1:3]: certificate, key).
+const PY_SERVERNAME_CALLBACK: &str = r#"
+import json, ssl, sys
+seen = []
+sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+sctx.load_cert_chain(sys.argv[1], sys.argv[2])
+sctx.set_servername_callback(lambda sock, name, ctx: seen.append(name))
+cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+cctx.check_hostname = False
+cctx.verify_mode = ssl.CERT_NONE
+for name in sys.argv[3:]:
+    ci, co, si, so = (ssl.MemoryBIO() for _ in range(4))
+    c = cctx.wrap_bio(ci, co, server_hostname=name)
+    s = sctx.wrap_bio(si, so, server_side=True)
+    for _ in range(8):
+        for obj in (c, s):
+            try:
+                obj.do_handshake()
+            except ssl.SSLWantReadError:
+                pass
+        si.write(co.read())
+        ci.write(so.read())
+print(json.dumps(seen))
+"#;
+
 #[test]
-fn servername_callback_gets_u_labels() {
+fn servername_callback_gets_the_names_python_passes() {
     let p = pki();
+    let names = ["bücher.example", "plain.example", "MiXeD.Example"];
+    let python: Vec<Option<String>> = serde_json::from_str(&pyssl_tests::run_python(
+        PY_SERVERNAME_CALLBACK,
+        &[
+            p.ecdsa.cert.to_str().unwrap(),
+            p.ecdsa.key.to_str().unwrap(),
+            names[0],
+            names[1],
+            names[2],
+        ],
+    ))
+    .unwrap();
+    // python3.11 and 3.13 pass the A-label (the 3.13 docs say U-label).
+    assert_eq!(python[0].as_deref(), Some("xn--bcher-kva.example"));
     let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     let seen = Arc::new(Mutex::new(Vec::new()));
     let cb = {
@@ -109,14 +149,8 @@ fn servername_callback_gets_u_labels() {
         ) as pyssl::sni::SniCallback
     };
     ctx.set_servername_callback(Some(cb));
-    let (client, server) = run(ctx, &["bücher.example", "plain.example"]);
-    assert_eq!(client.len(), 2);
-    assert_eq!(server, vec![None, None]);
-    assert_eq!(
-        *seen.lock().unwrap(),
-        vec![
-            Some("bücher.example".to_owned()),
-            Some("plain.example".to_owned())
-        ]
-    );
+    let (client, server) = run(ctx, &names);
+    assert_eq!(client.len(), 3);
+    assert_eq!(server, vec![None, None, None]);
+    assert_eq!(*seen.lock().unwrap(), python);
 }

@@ -85,20 +85,20 @@ impl SslContext {
         self.settings().extras.sni_callback.clone()
     }
 
-    /// The legacy `set_servername_callback(cb)`: like
-    /// [`set_sni_callback`](Self::set_sni_callback) but the name is decoded from IDNA
-    /// A-labels to Unicode (U-labels) first; a name that does not decode aborts with an
-    /// `internal_error` alert, as CPython does.
+    /// The legacy `set_servername_callback(cb)`: [`set_sni_callback`](Self::set_sni_callback)
+    /// behind CPython's shim, which passes the name through `str.encode("idna")` — so the
+    /// callback gets the name as sent (A-labels such as `xn--bcher-kva.example`, which is
+    /// what python3.11 and 3.13 pass, although the 3.13 docs promise a decoded U-label),
+    /// and a name the codec rejects (an empty or 64+ character label) fails like an
+    /// exception raised in the callback: a `handshake_failure` alert.
     pub fn set_servername_callback(&self, cb: Option<SniCallback>) {
         let wrapped: Option<SniCallback> = cb.map(|cb| {
             Arc::new(
                 move |conn: &mut Connection, name: Option<&str>, ctx: &SslContext| match name {
                     None => cb(conn, None, ctx),
                     Some(n) => {
-                        let Ok(u) = crate::idna2003::to_unicode(n) else {
-                            return Ok(Some(AlertDescription::InternalError));
-                        };
-                        cb(conn, Some(&u), ctx)
+                        let encoded = crate::engine::normalize_hostname(n)?;
+                        cb(conn, Some(&encoded), ctx)
                     }
                 },
             ) as SniCallback

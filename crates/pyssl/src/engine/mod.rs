@@ -159,7 +159,8 @@ pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
             ),
         ))
     };
-    // Python's idna codec rejects empty labels (a trailing dot is allowed).
+    // Python's idna codec rejects empty labels (a trailing dot is allowed) and, on its
+    // ASCII fast path, labels of 64 characters or more.
     let trimmed = name.strip_suffix('.').unwrap_or(name);
     let mut pos = 0;
     for label in trimmed.split('.') {
@@ -169,6 +170,19 @@ pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
         pos += label.chars().count() + 1;
     }
     if name.is_ascii() {
+        let mut pos = 0;
+        for label in name.split('.') {
+            if label.len() >= 64 {
+                return Err(SslError::from(pyssl_cert::CertError::other(
+                    "UnicodeEncodeError",
+                    format!(
+                        "'idna' codec can't encode characters in position {pos}-{}: label too long",
+                        pos + label.len() - 1
+                    ),
+                )));
+            }
+            pos += label.len() + 1;
+        }
         return Ok(name.to_owned());
     }
     // Python's codec is IDNA 2003 (nameprep + punycode), not UTS 46: see `crate::idna2003`.
@@ -633,8 +647,16 @@ impl Connection {
     /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
     fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
         let hello = accepted.client_hello();
+        // rustls hands out the name lower-cased; CPython reports it as the client sent it.
+        let server_name = hello.server_name().map(|lower| {
+            self.recorder
+                .as_ref()
+                .and_then(|r| r.client_hello_server_name())
+                .filter(|raw| raw.eq_ignore_ascii_case(lower))
+                .unwrap_or_else(|| lower.to_owned())
+        });
         let info = HelloInfo {
-            server_name: hello.server_name().map(str::to_owned),
+            server_name,
             cipher_suites: hello.cipher_suites().to_vec(),
             alpn: hello
                 .alpn()

@@ -1,6 +1,6 @@
 //! IDNA 2003 the way CPython's `idna` codec does it (`encodings.idna`: RFC 3490 ToASCII /
 //! ToUnicode over nameprep, RFC 3491, and punycode, RFC 3492) — `str.encode("idna")` for
-//! `server_hostname`, `bytes.decode("idna")` for the legacy servername callback.
+//! `server_hostname`, and (in tests) `bytes.decode("idna")`.
 //!
 //! Own code over generated tables (`scripts/gen_nameprep_tables.py`, from python3's
 //! `stringprep` and `unicodedata`) instead of the `idna` crate: that implements UTS 46, not
@@ -34,7 +34,8 @@ pub(crate) fn to_ascii(name: &str) -> Result<String, ()> {
 }
 
 /// `bytes.decode("idna")` of an ASCII name (A-labels to U-labels); `Err(())` where CPython
-/// raises.
+/// raises. Only the differential tests use it (the servername callback gets A-labels).
+#[cfg(test)]
 pub(crate) fn to_unicode(name: &str) -> Result<String, ()> {
     if !name.is_ascii() {
         return Err(());
@@ -87,6 +88,7 @@ fn label_to_ascii(label: &str) -> Result<String, ()> {
 
 /// RFC 3490 ToUnicode of an ASCII label, failing (as CPython's codec) instead of returning
 /// the input unchanged.
+#[cfg(test)]
 fn label_to_unicode(label: &str) -> Result<String, ()> {
     if label.len() > 1024 {
         return Err(());

@@ -75,6 +75,7 @@ pub(super) fn encode(input: &[char]) -> String {
 }
 
 /// Decodes a punycode label (without `xn--`); `None` where CPython's strict decoder raises.
+#[cfg(test)]
 pub(super) fn decode(input: &str) -> Option<String> {
     let (base, extended) = match input.rfind('-') {
         Some(pos) => (&input[..pos], &input[pos + 1..]),

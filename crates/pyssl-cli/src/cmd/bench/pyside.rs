@@ -156,35 +156,39 @@ fn transfer_seen(
     to: &MemoryBio,
     seen: Option<&mut Vec<u8>>,
 ) -> Result<bool, String> {
+    let Some(seen) = seen else {
+        return transfer(from, to);
+    };
     let data = from.read(None);
-    if data.is_empty() {
-        return Ok(false);
-    }
-    if let Some(seen) = seen {
-        seen.extend_from_slice(&data);
-    }
+    seen.extend_from_slice(&data);
     to.write(&data).map_err(err)?;
-    Ok(true)
+    Ok(!data.is_empty())
 }
 
-/// `to.write(from.read())`; whether anything moved.
+/// `from.transfer_to(to)` (no copy); whether anything moved.
 fn transfer(from: &MemoryBio, to: &MemoryBio) -> Result<bool, String> {
-    let data = from.read(None);
-    if data.is_empty() {
-        return Ok(false);
-    }
-    to.write(&data).map_err(err)?;
-    Ok(true)
+    Ok(from.transfer_to(to).map_err(err)? > 0)
+}
+
+/// The pump Python code writes: `to.write(from.read())` (one copy).
+fn copying_pump(from: &MemoryBio, to: &MemoryBio) -> Result<(), String> {
+    to.write(&from.read(None)).map_err(err)?;
+    Ok(())
 }
 
 impl Pair {
     /// The client writes `chunk`; the server reads it into `out` with `read_into`.
-    fn send(&mut self, chunk: &[u8], out: &mut [u8]) -> Result<(), String> {
+    /// `copy_pump`: move the record as Python code does, `incoming.write(outgoing.read())`.
+    fn send(&mut self, chunk: &[u8], out: &mut [u8], copy_pump: bool) -> Result<(), String> {
         let n = self.client.obj.write(chunk).map_err(err)?;
         if n != chunk.len() {
             return Err(format!("short write: {n}"));
         }
-        transfer(&self.client.outgoing, &self.server.incoming)?;
+        if copy_pump {
+            copying_pump(&self.client.outgoing, &self.server.incoming)?;
+        } else {
+            transfer(&self.client.outgoing, &self.server.incoming)?;
+        }
         let mut got = 0;
         while got < chunk.len() {
             let n = self.server.obj.read_into(&mut out[got..]).map_err(err)?;
@@ -230,7 +234,8 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
                 Ok(n as f64)
             }))
         }
-        Kind::Bulk => {
+        Kind::Bulk | Kind::BulkCopyPump => {
+            let copy_pump = case.kind == Kind::BulkCopyPump;
             let mut pair = ctxs.full_handshake()?;
             let got = pair.client.obj.cipher().map(|c| c.0);
             check_suite(got, case.spec.suite.map(|s| s.name()))?;
@@ -238,7 +243,7 @@ pub fn work(case: &Case, fx: &Fixtures) -> Result<Work, String> {
             let mut out = vec![0_u8; CHUNK];
             Ok(Box::new(move |n| {
                 for _ in 0..n {
-                    pair.send(&chunk, &mut out)?;
+                    pair.send(&chunk, &mut out, copy_pump)?;
                 }
                 Ok(n as f64 * CHUNK as f64 / MIB)
             }))

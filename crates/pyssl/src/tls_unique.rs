@@ -101,6 +101,13 @@ impl Recorder {
     /// lower-cases it; CPython's callbacks and `s_server` report it as received). None
     /// when nothing usable was recorded.
     pub(crate) fn client_hello_server_name(&self) -> Option<String> {
+        // Usually the whole ClientHello is in the first record: no copy then.
+        if let Some(Some((1, msg))) = self.client.get(5..).and_then(|r| messages(r).next()) {
+            let record_len = u16::from_be_bytes([self.client[3], self.client[4]]) as usize;
+            if self.client[0] == 22 && msg.len() <= record_len {
+                return raw_server_name(&msg[4..]);
+            }
+        }
         let hs = handshake_bytes(&self.client)?;
         let (kind, msg) = messages(&hs).next()??;
         if kind != 1 {

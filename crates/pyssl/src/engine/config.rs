@@ -107,8 +107,22 @@ impl SslContext {
         f(&s, &mut cache, provider)
     }
 
+    /// A config of the current generation from the cache, if built already (the common
+    /// case: no settings lock, no provider handle taken).
+    fn cached<T>(&self, f: impl FnOnce(&ConfigCache) -> Option<T>) -> Option<T> {
+        let generation = self.generation();
+        let cache = self.shared.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.generation != generation {
+            return None;
+        }
+        f(&cache)
+    }
+
     /// The client config (cached).
     pub(crate) fn client_config(&self, sni: bool) -> Result<Arc<ClientConfig>> {
+        if let Some(c) = self.cached(|cache| cache.client[sni as usize].clone()) {
+            return Ok(c);
+        }
         self.with_cache(|s, cache, provider| {
             if let Some(c) = &cache.client[sni as usize] {
                 return Ok(c.clone());
@@ -141,6 +155,13 @@ impl SslContext {
 
     /// The server config for a connection whose ALPN choice is `alpn` (cached).
     pub(crate) fn server_config(&self, alpn: Option<&[u8]>) -> Result<Arc<ServerConfig>> {
+        let hit = self.cached(|cache| {
+            let (_, c) = cache.server.iter().find(|(a, _)| a.as_deref() == alpn)?;
+            Some(c.clone())
+        });
+        if let Some(c) = hit {
+            return Ok(c);
+        }
         self.with_cache(|s, cache, provider| {
             if let Some((_, c)) = cache.server.iter().find(|(a, _)| a.as_deref() == alpn) {
                 return Ok(c.clone());

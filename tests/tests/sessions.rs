@@ -270,3 +270,50 @@ fn num_tickets_is_what_openssl_receives() {
         assert_eq!(got, n, "tickets received by openssl: {out}\n{err}");
     }
 }
+
+/// After a TLS 1.3 *resumption* OpenSSL's server sends one ticket, not `num_tickets`
+/// (cli-contract: s_server); python3's server does the same, measured in this test.
+#[test]
+fn one_ticket_after_a_tls13_resumption_as_openssl() {
+    fn s_client(port: u16, sess: &std::path::Path, first: bool) -> (usize, bool, String) {
+        let flag = if first { "-sess_out" } else { "-sess_in" };
+        let (_, out, err) = peers::run_bounded(
+            Command::new("openssl").args([
+                "s_client",
+                "-connect",
+                &format!("127.0.0.1:{port}"),
+                "-tls1_3",
+                "-ign_eof",
+                "-msg",
+                flag,
+                sess.to_str().unwrap(),
+            ]),
+            Vec::new(),
+            peers::PEER_WAIT,
+        );
+        let out = String::from_utf8_lossy(&out).into_owned();
+        let tickets = out
+            .lines()
+            .filter(|l| l.starts_with("<<<") && l.contains("NewSessionTicket"))
+            .count();
+        let reused = out.contains("Reused, TLSv1.3");
+        (tickets, reused, format!("{out}\n{err}"))
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sess = dir.path().join("sess.pem");
+    for (n, after_resume) in [(1usize, 1usize), (3, 1)] {
+        let ctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+        ctx.set_num_tickets(n).unwrap();
+        let (port, server) = serve_tcp(2, move |tcp| {
+            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+            s.sendall(b"ok").unwrap();
+            let _ = s.close_notify();
+        });
+        let (full, reused, log) = s_client(port, &sess, true);
+        assert_eq!((full, reused), (n, false), "full handshake: {log}");
+        let (resumed, reused, log) = s_client(port, &sess, false);
+        assert!(reused, "openssl did not resume: {log}");
+        assert_eq!(resumed, after_resume, "tickets after resumption: {log}");
+        server.join().unwrap();
+    }
+}

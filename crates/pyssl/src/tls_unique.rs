@@ -8,7 +8,7 @@
 //! table only until the handshake completes). Then
 //! `verify_data = PRF(master_secret, label, Hash(handshake messages))[..12]` with the
 //! suite's hash (computed when a full handshake completes; an abbreviated handshake's
-//! few hundred transcript bytes are kept instead, and hashed only when asked for), where the first Finished is the client's for a full handshake (label
+//! few hundred recorded bytes are kept instead, and used only when asked for), where the first Finished is the client's for a full handshake (label
 //! "client finished") and the server's for an abbreviated one ("server finished").
 //! The extended master secret changes only the master secret, not this formula.
 //! TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
@@ -98,13 +98,20 @@ impl Recorder {
 
 impl Recorder {
     /// The body of the client's recorded ClientHello (for `engine::hello`), if whole.
-    pub(crate) fn client_hello_body(&self) -> Option<Vec<u8>> {
+    /// Usually the whole ClientHello is in the first record: no copy then.
+    pub(crate) fn client_hello_body(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
+        if let Some(Some((1, msg))) = self.client.get(5..).and_then(|r| messages(r).next()) {
+            let record_len = u16::from_be_bytes([self.client[3], self.client[4]]) as usize;
+            if self.client[0] == 22 && msg.len() <= record_len {
+                return Some(std::borrow::Cow::Borrowed(&msg[4..]));
+            }
+        }
         let hs = handshake_bytes(&self.client)?;
         let body = match messages(&hs).next()?? {
             (1, msg) => msg[4..].to_vec(),
             _ => return None,
         };
-        Some(body)
+        Some(std::borrow::Cow::Owned(body))
     }
 }
 
@@ -192,17 +199,18 @@ pub(crate) enum Binding {
     /// A full handshake's value, computed when it completed (its transcript, with the
     /// certificates, is too large to keep around).
     Value([u8; 12]),
-    /// An abbreviated handshake's inputs, kept small: hashing its few hundred bytes and
-    /// the PRF run only when the binding is asked for (eagerly they would be a noticeable
-    /// part of such a cheap handshake).
+    /// An abbreviated handshake's inputs (its records are a few hundred bytes): parsing,
+    /// hashing and the PRF run only when the binding is asked for (eagerly they would be
+    /// a noticeable part of such a cheap handshake).
     Kept(Box<Kept>),
 }
 
 /// The inputs of an abbreviated handshake's tls-unique.
 pub(crate) struct Kept {
     master_secret: [u8; 48],
-    /// ClientHello, ServerHello, NewSessionTicket: what the server's Finished covers.
-    transcript: Box<[u8]>,
+    /// The records as recorded (ClientHello, ServerHello, NewSessionTicket: what the
+    /// server's Finished covers), parsed only when asked for.
+    records: Recorder,
     sha384: bool,
 }
 
@@ -214,23 +222,31 @@ impl std::fmt::Debug for Kept {
 
 impl Binding {
     /// The tls-unique value (12 bytes of verify_data).
-    pub(crate) fn value(&self) -> Vec<u8> {
+    pub(crate) fn value(&self) -> Option<Vec<u8>> {
         match self {
-            Binding::Value(v) => v.to_vec(),
+            Binding::Value(v) => Some(v.to_vec()),
             Binding::Kept(k) => {
                 let alg = if k.sha384 {
                     &ring::digest::SHA384
                 } else {
                     &ring::digest::SHA256
                 };
-                let hash = ring::digest::digest(alg, &k.transcript);
-                verify_data(
+                let client = handshake_bytes(&k.records.client)?;
+                let server = handshake_bytes(&k.records.server)?;
+                let (_, first) = messages(&client).next()??;
+                let mut transcript = ring::digest::Context::new(alg);
+                transcript.update(first);
+                for m in messages(&server) {
+                    transcript.update(m?.1);
+                }
+                let hash = transcript.finish();
+                let v = verify_data(
                     &k.master_secret,
                     b"server finished",
                     hash.as_ref(),
                     k.sha384,
-                )
-                .to_vec()
+                );
+                Some(v.to_vec())
             }
         }
     }
@@ -258,6 +274,25 @@ pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Bindin
     if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
         return None;
     }
+    let rustls::SupportedCipherSuite::Tls12(suite) = conn.negotiated_cipher_suite()? else {
+        return None;
+    };
+    let sha384 =
+        suite.common.hash_provider.algorithm() == rustls::crypto::hash::HashAlgorithm::SHA384;
+    if conn.handshake_kind()? == rustls::HandshakeKind::Resumed {
+        // The ClientHello's random, straight from the first record (record header,
+        // message header, version); everything else waits until asked for.
+        let r = &rec.client;
+        if r.len() < 43 || r[0] != 22 || r[5] != 1 {
+            return None;
+        }
+        let master_secret = take_master_secret(&r[11..43])?;
+        return Some(Binding::Kept(Box::new(Kept {
+            master_secret,
+            records: rec,
+            sha384,
+        })));
+    }
     let client = handshake_bytes(&rec.client)?;
     let server = handshake_bytes(&rec.server)?;
     let mut client_msgs = messages(&client);
@@ -266,29 +301,12 @@ pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Bindin
         return None;
     }
     let client_random = &first[6..38];
-    let resumed = conn.handshake_kind()? == rustls::HandshakeKind::Resumed;
-    let rustls::SupportedCipherSuite::Tls12(suite) = conn.negotiated_cipher_suite()? else {
-        return None;
-    };
-    let sha384 =
-        suite.common.hash_provider.algorithm() == rustls::crypto::hash::HashAlgorithm::SHA384;
     let digest_alg = if sha384 {
         &ring::digest::SHA384
     } else {
         &ring::digest::SHA256
     };
     let master_secret = take_master_secret(client_random)?;
-    if resumed {
-        let mut msgs = first.to_vec();
-        for m in messages(&server) {
-            msgs.extend_from_slice(m?.1);
-        }
-        return Some(Binding::Kept(Box::new(Kept {
-            master_secret,
-            transcript: msgs.into_boxed_slice(),
-            sha384,
-        })));
-    }
     let mut transcript = ring::digest::Context::new(digest_alg);
     transcript.update(first);
     for m in messages(&server) {

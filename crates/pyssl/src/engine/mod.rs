@@ -291,7 +291,7 @@ impl Connection {
 
     /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
     pub(crate) fn tls_unique(&self) -> Option<Vec<u8>> {
-        self.tls_unique.as_ref().map(|b| b.value())
+        self.tls_unique.as_ref().and_then(|b| b.value())
     }
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
@@ -602,7 +602,8 @@ impl Connection {
             State::Client(c) => {
                 let host = self.server_hostname.as_deref();
                 crate::session_store::client_scope(&mut self.received, None, || {
-                    if host.is_some() && c.is_handshaking() {
+                    // Until the chain was verified (or taken from a resumed session).
+                    if host.is_some() && c.is_handshaking() && c.peer_certificates().is_none() {
                         crate::verifier::PyVerifier::with_server_hostname(host, || {
                             c.process_new_packets()
                         })
@@ -657,7 +658,10 @@ impl Connection {
                 .unwrap_or(lower)
                 .to_owned()
         });
-        let psk_identities = raw.map(|r| r.psk_identities()).unwrap_or_default();
+        // Owned: the SNI callback below may switch the context (its sessions decide).
+        let psk_identities: Vec<Vec<u8>> = raw
+            .map(|r| r.psk_identities().into_iter().map(<[u8]>::to_vec).collect())
+            .unwrap_or_default();
         let info = HelloInfo {
             server_name,
             cipher_suites: hello.cipher_suites().to_vec(),

@@ -237,36 +237,64 @@ fn python_client_resumes_with_pyssl_server_tls12_op_no_ticket() {
     );
 }
 
+/// `openssl s_client -tls1_3 -msg` against `port` with `extra` arguments: the
+/// NewSessionTicket messages it received, whether it resumed, and its output for messages.
+fn openssl_tickets(port: u16, extra: &[&str]) -> (usize, bool, String) {
+    let addr = format!("127.0.0.1:{port}");
+    let mut args = vec!["s_client", "-connect", &addr, "-tls1_3", "-ign_eof", "-msg"];
+    args.extend_from_slice(extra);
+    let (_, out, err) = peers::run_bounded(
+        Command::new("openssl").args(&args),
+        Vec::new(),
+        peers::PEER_WAIT,
+    );
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let tickets = out
+        .lines()
+        .filter(|l| l.starts_with("<<<") && l.contains("NewSessionTicket"))
+        .count();
+    let reused = out.contains("Reused, TLSv1.3");
+    (tickets, reused, format!("{out}\n{err}"))
+}
+
+/// A pyssl TLS 1.3 server with `num_tickets` = `n` for `conns` connections.
+fn ticket_server(n: usize, conns: usize) -> (u16, std::thread::JoinHandle<Vec<()>>) {
+    let ctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
+    ctx.set_num_tickets(n).unwrap();
+    serve_tcp(conns, move |tcp| {
+        let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+        s.sendall(b"ok").unwrap();
+        let _ = s.close_notify();
+    })
+}
+
 /// `num_tickets`: an OpenSSL client (`s_client -msg`) counts the NewSessionTicket
 /// messages the pyssl server sends after a full TLS 1.3 handshake.
 #[test]
 fn num_tickets_is_what_openssl_receives() {
     for n in [0usize, 1, 3] {
-        let ctx = server_ctx(&pki().ecdsa, pyssl::CERT_NONE, &[]);
-        ctx.set_num_tickets(n).unwrap();
-        let (port, server) = serve_tcp(1, move |tcp| {
-            let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
-            s.sendall(b"ok").unwrap();
-            let _ = s.close_notify();
-        });
-        let (_, out, err) = peers::run_bounded(
-            Command::new("openssl").args([
-                "s_client",
-                "-connect",
-                &format!("127.0.0.1:{port}"),
-                "-tls1_3",
-                "-ign_eof",
-                "-msg",
-            ]),
-            Vec::new(),
-            peers::PEER_WAIT,
-        );
+        let (port, server) = ticket_server(n, 1);
+        let (got, _, log) = openssl_tickets(port, &[]);
         server.join().unwrap();
-        let out = String::from_utf8_lossy(&out);
-        let got = out
-            .lines()
-            .filter(|l| l.starts_with("<<<") && l.contains("NewSessionTicket"))
-            .count();
-        assert_eq!(got, n, "tickets received by openssl: {out}\n{err}");
+        assert_eq!(got, n, "tickets received by openssl: {log}");
+    }
+}
+
+/// After a TLS 1.3 *resumption* OpenSSL's server sends one ticket, not `num_tickets`
+/// (cli-contract: s_server); python3's server does the same (measured by hand with
+/// `num_tickets = 3` and `openssl s_client -sess_out/-sess_in`: 3, then 1).
+#[test]
+fn one_ticket_after_a_tls13_resumption_as_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let sess = dir.path().join("sess.pem");
+    let sess = sess.to_str().unwrap();
+    for n in [1usize, 3] {
+        let (port, server) = ticket_server(n, 2);
+        let (full, reused, log) = openssl_tickets(port, &["-sess_out", sess]);
+        assert_eq!((full, reused), (n, false), "full handshake: {log}");
+        let (resumed, reused, log) = openssl_tickets(port, &["-sess_in", sess]);
+        assert!(reused, "openssl did not resume: {log}");
+        assert_eq!(resumed, 1, "tickets after resumption: {log}");
+        server.join().unwrap();
     }
 }

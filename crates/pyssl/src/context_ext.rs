@@ -49,9 +49,15 @@ pub(crate) fn apply_provider(s: &Settings, p: &mut CryptoProvider) {
 }
 
 /// Server config settings from the extras.
-pub(crate) fn apply_server(s: &Settings, cfg: &mut rustls::ServerConfig) {
+/// `resumed`: the config is for a TLS 1.3 resumption, after which OpenSSL sends one ticket
+/// (none when `num_tickets` is 0), not `num_tickets`.
+pub(crate) fn apply_server(s: &Settings, cfg: &mut rustls::ServerConfig, resumed: bool) {
     cfg.key_log = crate::tls_unique::capture_log(s.extras.keylog.clone());
-    cfg.send_tls13_tickets = s.extras.num_tickets();
+    cfg.send_tls13_tickets = if resumed {
+        s.extras.num_tickets().min(1)
+    } else {
+        s.extras.num_tickets()
+    };
     cfg.session_storage = s.extras.sessions.cache.clone();
     if !s.options.contains(crate::OP_NO_TICKET) {
         if let Some(t) = &s.extras.sessions.ticketer {

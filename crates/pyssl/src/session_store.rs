@@ -486,6 +486,23 @@ impl Default for ServerSessions {
     }
 }
 
+impl ServerSessions {
+    /// Whether rustls will find TLS 1.3 resumption state for this PSK `identity` (the
+    /// ticketer decrypts it, or — tickets off — the cache holds it). Counts nothing.
+    pub(crate) fn knows_tls13_identity(&self, identity: &[u8], tickets_on: bool) -> bool {
+        match (&self.ticketer, tickets_on) {
+            (Some(t), true) => t.decrypt(identity).is_some(),
+            _ => self
+                .cache
+                .map
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .0
+                .contains_key(identity),
+        }
+    }
+}
+
 impl std::fmt::Debug for ServerSessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServerSessions").finish_non_exhaustive()

@@ -97,61 +97,22 @@ impl Recorder {
 }
 
 impl Recorder {
-    /// The server name exactly as the client's recorded ClientHello carries it (rustls
-    /// lower-cases it; CPython's callbacks and `s_server` report it as received). None
-    /// when nothing usable was recorded.
-    pub(crate) fn client_hello_server_name(&self) -> Option<String> {
-        // Usually the whole ClientHello is in the first record: no copy then.
+    /// The body of the client's recorded ClientHello (for `engine::hello`), if whole.
+    /// Usually the whole ClientHello is in the first record: no copy then.
+    pub(crate) fn client_hello_body(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
         if let Some(Some((1, msg))) = self.client.get(5..).and_then(|r| messages(r).next()) {
             let record_len = u16::from_be_bytes([self.client[3], self.client[4]]) as usize;
             if self.client[0] == 22 && msg.len() <= record_len {
-                return raw_server_name(&msg[4..]);
+                return Some(std::borrow::Cow::Borrowed(&msg[4..]));
             }
         }
         let hs = handshake_bytes(&self.client)?;
-        let (kind, msg) = messages(&hs).next()??;
-        if kind != 1 {
-            return None;
-        }
-        raw_server_name(&msg[4..])
+        let body = match messages(&hs).next()?? {
+            (1, msg) => msg[4..].to_vec(),
+            _ => return None,
+        };
+        Some(std::borrow::Cow::Owned(body))
     }
-}
-
-/// The host_name entry of a ClientHello body's server_name extension (RFC 6066).
-fn raw_server_name(body: &[u8]) -> Option<String> {
-    fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (b.get(..n)?, b.get(n..)?);
-        *b = rest;
-        Some(head)
-    }
-    fn vec<'a>(b: &mut &'a [u8], len_bytes: usize) -> Option<&'a [u8]> {
-        let len = take(b, len_bytes)?
-            .iter()
-            .fold(0usize, |acc, &x| acc << 8 | x as usize);
-        take(b, len)
-    }
-    let mut b = body;
-    take(&mut b, 2 + 32)?; // legacy_version, random
-    vec(&mut b, 1)?; // session id
-    vec(&mut b, 2)?; // cipher suites
-    vec(&mut b, 1)?; // compression methods
-    let mut exts = vec(&mut b, 2)?;
-    while !exts.is_empty() {
-        let kind = take(&mut exts, 2)?;
-        let mut data = vec(&mut exts, 2)?;
-        if kind == [0, 0] {
-            let mut list = vec(&mut data, 2)?;
-            while !list.is_empty() {
-                let name_type = take(&mut list, 1)?[0];
-                let name = vec(&mut list, 2)?;
-                if name_type == 0 {
-                    return std::str::from_utf8(name).ok().map(str::to_owned);
-                }
-            }
-            return None;
-        }
-    }
-    None
 }
 
 /// A writer that records what passes through it.
@@ -370,29 +331,6 @@ pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Bindin
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn raw_server_name_keeps_case_and_survives_truncation() {
-        let name = b"MiXeD.Example";
-        let mut sni = vec![0u8]; // host_name
-        sni.extend_from_slice(&(name.len() as u16).to_be_bytes());
-        sni.extend_from_slice(name);
-        let mut list = (sni.len() as u16).to_be_bytes().to_vec();
-        list.extend_from_slice(&sni);
-        let mut exts = vec![0xff, 0x01, 0, 1, 0]; // renegotiation_info first
-        exts.extend_from_slice(&[0, 0]);
-        exts.extend_from_slice(&(list.len() as u16).to_be_bytes());
-        exts.extend_from_slice(&list);
-        let mut body = vec![3, 3];
-        body.extend_from_slice(&[7; 32]);
-        body.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0]);
-        body.extend_from_slice(&(exts.len() as u16).to_be_bytes());
-        body.extend_from_slice(&exts);
-        assert_eq!(raw_server_name(&body).as_deref(), Some("MiXeD.Example"));
-        for cut in 0..body.len() {
-            assert_eq!(raw_server_name(&body[..cut]), None, "cut at {cut}");
-        }
-    }
 
     #[test]
     fn prf_matches_a_known_vector() {

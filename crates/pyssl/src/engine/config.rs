@@ -20,6 +20,10 @@ pub(crate) fn provider_base() -> Arc<CryptoProvider> {
         .clone()
 }
 
+/// A cached server config's key: the ALPN choice, and whether it is for a TLS 1.3
+/// resumption (one ticket, as OpenSSL).
+type ServerKey = (Option<Vec<u8>>, bool);
+
 /// Configs for one settings generation.
 #[derive(Default)]
 pub(crate) struct ConfigCache {
@@ -27,8 +31,8 @@ pub(crate) struct ConfigCache {
     provider: Option<Arc<CryptoProvider>>,
     /// Index 0: SNI off (no server_hostname), 1: SNI on.
     client: [Option<Arc<ClientConfig>>; 2],
-    /// Server configs keyed by the ALPN protocol chosen for the connection.
-    server: Vec<(Option<Vec<u8>>, Arc<ServerConfig>)>,
+    /// Server configs keyed by the ALPN protocol chosen for the connection and resumption.
+    server: Vec<(ServerKey, Arc<ServerConfig>)>,
 }
 
 impl ConfigCache {
@@ -153,17 +157,29 @@ impl SslContext {
         })
     }
 
-    /// The server config for a connection whose ALPN choice is `alpn` (cached).
-    pub(crate) fn server_config(&self, alpn: Option<&[u8]>) -> Result<Arc<ServerConfig>> {
+    /// The server config for a connection whose ALPN choice is `alpn` and that is
+    /// (`resumed`) or is not expected to resume a TLS 1.3 session (cached).
+    pub(crate) fn server_config(
+        &self,
+        alpn: Option<&[u8]>,
+        resumed: bool,
+    ) -> Result<Arc<ServerConfig>> {
         let hit = self.cached(|cache| {
-            let (_, c) = cache.server.iter().find(|(a, _)| a.as_deref() == alpn)?;
+            let (_, c) = cache
+                .server
+                .iter()
+                .find(|((a, r), _)| a.as_deref() == alpn && *r == resumed)?;
             Some(c.clone())
         });
         if let Some(c) = hit {
             return Ok(c);
         }
         self.with_cache(|s, cache, provider| {
-            if let Some((_, c)) = cache.server.iter().find(|(a, _)| a.as_deref() == alpn) {
+            if let Some((_, c)) = cache
+                .server
+                .iter()
+                .find(|((a, r), _)| a.as_deref() == alpn && *r == resumed)
+            {
                 return Ok(c.clone());
             }
             let versions = versions(s)?;
@@ -178,9 +194,11 @@ impl SslContext {
             cfg.alpn_protocols = alpn.map(|a| vec![a.to_vec()]).unwrap_or_default();
             cfg.ignore_client_order = s.options.contains(Options(0x0040_0000));
             cfg.max_early_data_size = 0;
-            crate::context_ext::apply_server(s, &mut cfg);
+            crate::context_ext::apply_server(s, &mut cfg, resumed);
             let cfg = Arc::new(cfg);
-            cache.server.push((alpn.map(<[u8]>::to_vec), cfg.clone()));
+            cache
+                .server
+                .push(((alpn.map(<[u8]>::to_vec), resumed), cfg.clone()));
             Ok(cfg)
         })
     }

@@ -15,6 +15,7 @@
 //! rule (server preference among the client's offers; no overlap = no ALPN).
 
 pub(crate) mod config;
+mod hello;
 mod records;
 pub(crate) mod suites;
 pub(crate) mod verify;
@@ -647,14 +648,20 @@ impl Connection {
     /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
     fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
         let hello = accepted.client_hello();
+        let raw_body = self.recorder.as_ref().and_then(|r| r.client_hello_body());
+        let raw = raw_body.as_deref().and_then(hello::RawHello::parse);
         // rustls hands out the name lower-cased; CPython reports it as the client sent it.
         let server_name = hello.server_name().map(|lower| {
-            self.recorder
-                .as_ref()
-                .and_then(|r| r.client_hello_server_name())
-                .filter(|raw| raw.eq_ignore_ascii_case(lower))
-                .unwrap_or_else(|| lower.to_owned())
+            raw.as_ref()
+                .and_then(|r| r.server_name())
+                .filter(|sent| sent.eq_ignore_ascii_case(lower))
+                .unwrap_or(lower)
+                .to_owned()
         });
+        // Owned: the SNI callback below may switch the context (its sessions decide).
+        let psk_identities: Vec<Vec<u8>> = raw
+            .map(|r| r.psk_identities().into_iter().map(<[u8]>::to_vec).collect())
+            .unwrap_or_default();
         let info = HelloInfo {
             server_name,
             cipher_suites: hello.cipher_suites().to_vec(),
@@ -678,7 +685,15 @@ impl Connection {
             let offers = &self.hello.as_ref().expect("just set").alpn;
             s.alpn.iter().find(|p| offers.contains(p)).cloned()
         };
-        let config = match self.ctx.server_config(chosen.as_deref()) {
+        // A TLS 1.3 resumption we will accept gets OpenSSL's one ticket, not num_tickets.
+        let resumed = !psk_identities.is_empty() && {
+            let s = self.ctx.settings();
+            let tickets_on = !s.options.contains(crate::OP_NO_TICKET);
+            psk_identities
+                .iter()
+                .any(|id| s.extras.sessions.knows_tls13_identity(id, tickets_on))
+        };
+        let config = match self.ctx.server_config(chosen.as_deref(), resumed) {
             Ok(c) => c,
             Err(e) => {
                 self.no_protocols_alert(&e);

@@ -1,0 +1,149 @@
+//! Reading the raw ClientHello the server recorded, for the two things rustls' `Accepted`
+//! does not hand out as OpenSSL does: the server name as the client spelled it (rustls
+//! lower-cases it) and the TLS 1.3 PSK identities offered (to tell a resumption from a
+//! full handshake before the `ServerConfig` is chosen — OpenSSL sends one ticket after a
+//! resumption, `num_tickets` after a full handshake).
+
+/// A ClientHello body (after the 4-byte handshake header), its extensions walked lazily.
+pub(crate) struct RawHello<'a> {
+    extensions: &'a [u8],
+}
+
+fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    let (head, rest) = (b.get(..n)?, b.get(n..)?);
+    *b = rest;
+    Some(head)
+}
+
+/// A `len_bytes`-length-prefixed vector.
+fn vector<'a>(b: &mut &'a [u8], len_bytes: usize) -> Option<&'a [u8]> {
+    let len = take(b, len_bytes)?
+        .iter()
+        .fold(0usize, |acc, &x| acc << 8 | x as usize);
+    take(b, len)
+}
+
+impl<'a> RawHello<'a> {
+    /// Parses the fixed part of a ClientHello body; None if it is malformed.
+    pub(crate) fn parse(body: &'a [u8]) -> Option<RawHello<'a>> {
+        let mut b = body;
+        take(&mut b, 2 + 32)?; // legacy_version, random
+        vector(&mut b, 1)?; // legacy_session_id
+        vector(&mut b, 2)?; // cipher_suites
+        vector(&mut b, 1)?; // legacy_compression_methods
+        let extensions = if b.is_empty() {
+            &[][..]
+        } else {
+            vector(&mut b, 2)?
+        };
+        Some(RawHello { extensions })
+    }
+
+    /// The body of the first extension of type `kind`.
+    fn extension(&self, kind: u16) -> Option<&'a [u8]> {
+        let mut exts = self.extensions;
+        while !exts.is_empty() {
+            let t = take(&mut exts, 2)?;
+            let data = vector(&mut exts, 2)?;
+            if t == kind.to_be_bytes() {
+                return Some(data);
+            }
+        }
+        None
+    }
+
+    /// The host_name entry of the server_name extension (RFC 6066), as sent.
+    pub(crate) fn server_name(&self) -> Option<&'a str> {
+        let mut data = self.extension(0)?;
+        let mut list = vector(&mut data, 2)?;
+        while !list.is_empty() {
+            let name_type = take(&mut list, 1)?[0];
+            let name = vector(&mut list, 2)?;
+            if name_type == 0 {
+                return std::str::from_utf8(name).ok();
+            }
+        }
+        None
+    }
+
+    /// The identities of the pre_shared_key extension (RFC 8446 §4.2.11), in order.
+    pub(crate) fn psk_identities(&self) -> Vec<&'a [u8]> {
+        let mut out = Vec::new();
+        let Some(mut data) = self.extension(41) else {
+            return out;
+        };
+        let Some(mut ids) = vector(&mut data, 2) else {
+            return out;
+        };
+        while !ids.is_empty() {
+            let (Some(id), Some(_age)) = (vector(&mut ids, 2), take(&mut ids, 4)) else {
+                break;
+            };
+            out.push(id);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawHello;
+
+    fn ext(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut e = kind.to_be_bytes().to_vec();
+        e.extend_from_slice(&(data.len() as u16).to_be_bytes());
+        e.extend_from_slice(data);
+        e
+    }
+
+    fn hello() -> Vec<u8> {
+        let name = b"MiXeD.Example";
+        let mut sni = vec![0u8]; // host_name
+        sni.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        sni.extend_from_slice(name);
+        let mut list = (sni.len() as u16).to_be_bytes().to_vec();
+        list.extend_from_slice(&sni);
+        let mut ids = Vec::new();
+        for id in [&b"first"[..], b"second"] {
+            ids.extend_from_slice(&(id.len() as u16).to_be_bytes());
+            ids.extend_from_slice(id);
+            ids.extend_from_slice(&[0, 0, 0, 9]); // obfuscated_ticket_age
+        }
+        let mut psk = (ids.len() as u16).to_be_bytes().to_vec();
+        psk.extend_from_slice(&ids);
+        psk.extend_from_slice(&[0, 33, 32]);
+        psk.extend_from_slice(&[1; 32]); // binders
+        let mut exts = ext(0xff01, &[0]);
+        exts.extend(ext(0, &list));
+        exts.extend(ext(41, &psk));
+        let mut body = vec![3, 3];
+        body.extend_from_slice(&[7; 32]);
+        body.extend_from_slice(&[0, 0, 2, 0x13, 0x01, 1, 0]);
+        body.extend_from_slice(&(exts.len() as u16).to_be_bytes());
+        body.extend_from_slice(&exts);
+        body
+    }
+
+    #[test]
+    fn server_name_keeps_case_and_psk_identities_come_in_order() {
+        let body = hello();
+        let h = RawHello::parse(&body).unwrap();
+        assert_eq!(h.server_name(), Some("MiXeD.Example"));
+        assert_eq!(h.psk_identities(), [&b"first"[..], b"second"]);
+    }
+
+    #[test]
+    fn truncated_hellos_give_nothing_and_never_panic() {
+        let body = hello();
+        for cut in 0..body.len() {
+            let h = RawHello::parse(&body[..cut]);
+            if let Some(h) = h {
+                assert_eq!(h.server_name(), None, "cut at {cut}");
+            }
+        }
+        // No extensions at all (a bare TLS 1.2 hello) is well-formed.
+        let bare = &body[..2 + 32 + 7];
+        let h = RawHello::parse(bare).unwrap();
+        assert_eq!((h.server_name(), h.psk_identities().len()), (None, 0));
+    }
+}

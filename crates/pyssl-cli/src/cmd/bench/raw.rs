@@ -70,6 +70,11 @@ impl Raw {
         // (and OpenSSL's), so both sides do the same work after every handshake. The
         // session cache has OpenSSL's (and pyssl's) size, not rustls' default 256.
         server.session_storage = ServerSessionMemoryCache::new(SERVER_CACHE_SIZE);
+        if spec.resume == Resume::Ticket && spec.version == Version::Tls13 {
+            // Every measured handshake is a resumption, after which pyssl's servers send
+            // one ticket as OpenSSL does (rustls' default is 2 after every handshake).
+            server.send_tls13_tickets = 1;
+        }
         if spec.resume != Resume::SessionId {
             server.ticketer = rustls::crypto::ring::Ticketer::new().map_err(err)?;
         }

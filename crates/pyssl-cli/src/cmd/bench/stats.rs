@@ -53,25 +53,24 @@ pub struct Paired {
 /// `j = floor((n+1)/2 - 0.98 sqrt(n))` (at least 1): the normal approximation of the binomial
 /// sign-test interval. `None` without pairs, or when any figure is not finite and positive.
 pub fn paired(pyssl: &[f64], raw: &[f64]) -> Option<Paired> {
-    let mut logs = Vec::with_capacity(pyssl.len());
+    let mut x = Vec::with_capacity(pyssl.len());
     for (p, r) in pyssl.iter().zip(raw) {
-        let l = (p / r).ln();
-        if !(l.is_finite() && *p > 0.0) {
+        let q = p / r;
+        if !(q.is_finite() && q > 0.0 && *p > 0.0) {
             return None;
         }
-        logs.push(l);
+        x.push(q);
     }
-    logs.sort_by(f64::total_cmp);
-    let n = logs.len();
+    x.sort_by(f64::total_cmp);
+    let n = x.len();
     if n == 0 {
         return None;
     }
-    let mid = (logs[(n - 1) / 2] + logs[n / 2]) / 2.0;
     let j = (((n + 1) as f64 / 2.0 - 0.98 * (n as f64).sqrt()).floor() as usize).max(1);
     Some(Paired {
-        ratio: mid.exp(),
-        lo: logs[j - 1].exp(),
-        hi: logs[n - j].exp(),
+        ratio: (x[(n - 1) / 2] * x[n / 2]).sqrt(),
+        lo: x[j - 1],
+        hi: x[n - j],
     })
 }
 

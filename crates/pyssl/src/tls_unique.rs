@@ -23,6 +23,8 @@ use ring::hmac;
 
 /// Cap on handshake bytes kept before a hash runs (certificate chains fit easily).
 const MAX_RECORDED: usize = 256 * 1024;
+/// The kept bytes' first allocation: a ClientHello, ServerHello and NewSessionTicket.
+const FIRST_CAPACITY: usize = 1024;
 /// Master secrets of handshakes in progress, by client_random.
 const MAX_PENDING: usize = 512;
 
@@ -158,7 +160,14 @@ impl Recorder {
                 let body = &data[..n];
                 match &mut self.hash {
                     Some(h) => h.update(body),
-                    None if self.buf.len() + n <= MAX_RECORDED => self.buf.extend_from_slice(body),
+                    None if self.buf.len() + n <= MAX_RECORDED => {
+                        if self.buf.capacity() == 0 {
+                            // One allocation for what usually precedes the hash or
+                            // makes an abbreviated handshake's transcript.
+                            self.buf.reserve(n.max(FIRST_CAPACITY));
+                        }
+                        self.buf.extend_from_slice(body)
+                    }
                     None => self.overflow = true,
                 }
             }
@@ -237,6 +246,22 @@ impl std::io::Write for Tee<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.rec.observe(self.from_client, &buf[..n]);
+        Ok(n)
+    }
+
+    /// Passed on whole (rustls writes its queued records as one vectored write; one
+    /// `write` per record would grow the destination once per record).
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        let n = self.inner.write_vectored(bufs)?;
+        let mut left = n;
+        for b in bufs {
+            if left == 0 {
+                break;
+            }
+            let k = left.min(b.len());
+            self.rec.observe(self.from_client, &b[..k]);
+            left -= k;
+        }
         Ok(n)
     }
 

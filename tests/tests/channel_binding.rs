@@ -165,3 +165,123 @@ fn before_handshake_and_unknown_type() {
     );
     assert_eq!(py.trim(), e.to_string());
 }
+
+/// tls-unique of a pyssl server restricted to `suite` equals the python3 client's, for a
+/// full handshake and the resumption after it (SHA-256 and SHA-384 transcripts, every
+/// TLS 1.2 AEAD).
+fn tls_unique_vs_python_client_suite(suite: &str) {
+    let p = pki();
+    let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    ctx.set_ciphers(suite).unwrap();
+    let (port, server) = serve_tcp(2, move |tcp| {
+        let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
+        s.sendall(b"ok").unwrap();
+        let cb = hex(&s
+            .get_channel_binding("tls-unique")
+            .unwrap()
+            .expect("tls-unique"));
+        let name = s.cipher().unwrap().0;
+        let reused = s.session_reused();
+        let _ = s.close_notify();
+        (cb, name, reused)
+    });
+    let tls12 = PyOpts {
+        tls12: true,
+        ..PyOpts::default()
+    };
+    let theirs: Vec<String> = python_client_n(port, 2, tls12)
+        .iter()
+        .map(|v| v["tls_unique"].as_str().unwrap().to_owned())
+        .collect();
+    let ours = server.join().unwrap();
+    for (i, (cb, name, _)) in ours.iter().enumerate() {
+        assert_eq!(name, suite);
+        assert_eq!(cb, &theirs[i], "connection {i}");
+    }
+    assert!(!ours[0].2 && ours[1].2, "full, then resumed");
+}
+
+#[test]
+fn tls_unique_equals_python_client_aes128_sha256() {
+    tls_unique_vs_python_client_suite("ECDHE-ECDSA-AES128-GCM-SHA256");
+}
+
+#[test]
+fn tls_unique_equals_python_client_chacha20() {
+    tls_unique_vs_python_client_suite("ECDHE-ECDSA-CHACHA20-POLY1305");
+}
+
+#[test]
+fn tls_unique_equals_python_client_aes256_sha384() {
+    tls_unique_vs_python_client_suite("ECDHE-ECDSA-AES256-GCM-SHA384");
+}
+
+/// Both ends of one in-memory TLS 1.2 connection agree on tls-unique when every record
+/// reaches the peer one byte at a time (records split anywhere, headers included), for
+/// a full handshake and a resumption.
+#[test]
+fn tls_unique_agrees_with_bytewise_delivery() {
+    use pyssl::{MemoryBio, WrapOptions};
+    let p = pki();
+    let server = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    let client = pyssl_tests::peers::client_ctx(false, &[]);
+    pin_version(&client, TlsVersion::TlsV1_2);
+    let trickle = |from: &MemoryBio, to: &MemoryBio| {
+        let data = from.read(None);
+        for b in &data {
+            to.write(std::slice::from_ref(b)).unwrap();
+        }
+        !data.is_empty()
+    };
+    let mut session = None;
+    for round in 0..2 {
+        let (ci, co, si, so) = (
+            MemoryBio::new(),
+            MemoryBio::new(),
+            MemoryBio::new(),
+            MemoryBio::new(),
+        );
+        let opts = WrapOptions {
+            server_hostname: Some("localhost".into()),
+            session: session.take(),
+            ..Default::default()
+        };
+        let mut c = client.wrap_bio(ci.clone(), co.clone(), opts).unwrap();
+        let sopts = WrapOptions {
+            server_side: true,
+            ..Default::default()
+        };
+        let mut s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
+        let (mut c_done, mut s_done) = (false, false);
+        for _ in 0..200 {
+            while !c_done {
+                match c.do_handshake() {
+                    Ok(()) => c_done = true,
+                    Err(e) if e.kind() == pyssl::ErrorKind::WantRead => break,
+                    Err(e) => panic!("client: {e}"),
+                }
+            }
+            let moved = trickle(&co, &si);
+            while !s_done {
+                match s.do_handshake() {
+                    Ok(()) => s_done = true,
+                    Err(e) if e.kind() == pyssl::ErrorKind::WantRead => break,
+                    Err(e) => panic!("server: {e}"),
+                }
+            }
+            let moved = trickle(&so, &ci) | moved;
+            if c_done && s_done && !moved {
+                break;
+            }
+        }
+        assert!(c_done && s_done);
+        assert_eq!(c.session_reused(), round == 1);
+        let (cu, su) = (
+            c.get_channel_binding("tls-unique").unwrap(),
+            s.get_channel_binding("tls-unique").unwrap(),
+        );
+        assert_eq!(cu.as_ref().map(Vec::len), Some(12), "round {round}");
+        assert_eq!(cu, su, "round {round}");
+        session = c.session();
+    }
+}

@@ -34,21 +34,22 @@ const KEEP_CAPACITY: usize = 16 * 1024;
 pub(crate) struct BioState {
     /// Bytes; the unread ones are `buf[start..]`.
     buf: Vec<u8>,
-    start: usize,
+    /// 32 bits (every BIO has one; the buffer is compacted before it could overflow).
+    start: u32,
     pub(crate) eof_written: bool,
 }
 
 impl BioState {
     /// The unread bytes.
     pub(crate) fn data(&self) -> &[u8] {
-        &self.buf[self.start..]
+        &self.buf[self.start as usize..]
     }
 
     /// Drops `n` unread bytes from the front.
     pub(crate) fn consume(&mut self, n: usize) {
-        self.start += n;
-        debug_assert!(self.start <= self.buf.len());
-        if self.start == self.buf.len() {
+        let start = self.start as usize + n;
+        debug_assert!(start <= self.buf.len());
+        if start == self.buf.len() {
             // Drained. Handshake-sized buffers are given back, so idle connections hold
             // no memory; a record-sized one (bulk transfer) is kept for reuse.
             if self.buf.capacity() >= KEEP_CAPACITY {
@@ -57,9 +58,11 @@ impl BioState {
                 self.buf = Vec::new();
             }
             self.start = 0;
-        } else if self.start > 64 * 1024 && self.start * 2 > self.buf.len() {
-            self.buf.drain(..self.start);
+        } else if start > 64 * 1024 && (start * 2 > self.buf.len() || start > u32::MAX as usize) {
+            self.buf.drain(..start);
             self.start = 0;
+        } else {
+            self.start = start as u32;
         }
     }
 
@@ -69,7 +72,7 @@ impl BioState {
     }
 
     fn len(&self) -> usize {
-        self.buf.len() - self.start
+        self.buf.len() - self.start as usize
     }
 }
 
@@ -159,7 +162,7 @@ impl MemoryBio {
             src.start = 0;
         } else {
             let BioState { buf, start, .. } = &mut *src;
-            to.buf.extend_from_slice(&buf[*start..]);
+            to.buf.extend_from_slice(&buf[*start as usize..]);
             src.consume(n);
         }
         Ok(n)

@@ -77,9 +77,10 @@ impl ErrorKind {
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SslError(Box<Repr>);
+pub struct SslError(std::sync::Arc<Repr>);
 
-/// The fields of an [`SslError`] (boxed: errors stay one pointer wide).
+/// The fields of an [`SslError`] (behind an `Arc`: errors stay one pointer wide, and
+/// the frequent `SSLWantReadError`/`SSLWantWriteError` are shared, not allocated).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Repr {
     kind: ErrorKind,
@@ -96,7 +97,7 @@ struct Repr {
 impl SslError {
     /// A general constructor.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        SslError(Box::new(Repr {
+        SslError(std::sync::Arc::new(Repr {
             kind,
             errno: default_errno(kind),
             library: None,
@@ -125,30 +126,41 @@ impl SslError {
             "SSL",
             "CERTIFICATE_VERIFY_FAILED",
         );
-        e.0.message = format!("certificate verify failed: {verify_message}").into();
-        e.0.verify_code = Some(verify_code);
-        e.0.verify_message = Some(verify_message);
+        e.repr_mut().message = format!("certificate verify failed: {verify_message}").into();
+        e.repr_mut().verify_code = Some(verify_code);
+        e.repr_mut().verify_message = Some(verify_message);
         e
+    }
+
+    /// The fields, to change (copied first if shared).
+    fn repr_mut(&mut self) -> &mut Repr {
+        std::sync::Arc::make_mut(&mut self.0)
     }
 
     /// `SSLWantReadError` as CPython raises it.
     pub fn want_read() -> Self {
-        SslError::fixed(ErrorKind::WantRead, "The operation did not complete (read)")
+        static E: std::sync::LazyLock<SslError> = std::sync::LazyLock::new(|| {
+            SslError::fixed(ErrorKind::WantRead, "The operation did not complete (read)")
+        });
+        E.clone()
     }
 
     /// An error with a static message.
     fn fixed(kind: ErrorKind, message: &'static str) -> Self {
         let mut e = SslError::new(kind, String::new());
-        e.0.message = std::borrow::Cow::Borrowed(message);
+        e.repr_mut().message = std::borrow::Cow::Borrowed(message);
         e
     }
 
     /// `SSLWantWriteError` as CPython raises it.
     pub fn want_write() -> Self {
-        SslError::fixed(
-            ErrorKind::WantWrite,
-            "The operation did not complete (write)",
-        )
+        static E: std::sync::LazyLock<SslError> = std::sync::LazyLock::new(|| {
+            SslError::fixed(
+                ErrorKind::WantWrite,
+                "The operation did not complete (write)",
+            )
+        });
+        E.clone()
     }
 
     /// `SSLZeroReturnError` as CPython raises it.
@@ -184,39 +196,39 @@ impl SslError {
     /// An `OSError` subclass (`python_class`, e.g. `"FileNotFoundError"`, `"TimeoutError"`).
     pub fn os(python_class: &'static str, errno: Option<i32>, message: impl Into<String>) -> Self {
         let mut e = SslError::new(ErrorKind::Os, message);
-        e.0.errno = errno;
-        e.0.python_class = Some(python_class);
+        e.repr_mut().errno = errno;
+        e.repr_mut().python_class = Some(python_class);
         e
     }
 
     /// Sets the OpenSSL library name.
     pub fn with_library(mut self, library: &str) -> Self {
-        self.0.library = Some(library.to_owned());
+        self.repr_mut().library = Some(library.to_owned());
         self
     }
 
     /// Sets the OpenSSL reason name.
     pub fn with_reason(mut self, reason: &str) -> Self {
-        self.0.reason = Some(reason.to_owned());
+        self.repr_mut().reason = Some(reason.to_owned());
         self
     }
 
     /// Sets CPython's `errno` attribute (OpenSSL's packed error code for some errors).
     pub fn with_errno(mut self, errno: i32) -> Self {
-        self.0.errno = Some(errno);
+        self.repr_mut().errno = Some(errno);
         self
     }
 
     /// Clears `errno`, for the errors CPython raises as a bare `SSLError(message)`
     /// (such as `set_ciphers`' "No cipher can be selected.", whose `errno` is `None`).
     pub fn without_errno(mut self) -> Self {
-        self.0.errno = None;
+        self.repr_mut().errno = None;
         self
     }
 
     /// Replaces the message.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.0.message = std::borrow::Cow::Owned(message.into());
+        self.repr_mut().message = std::borrow::Cow::Owned(message.into());
         self
     }
 
@@ -310,13 +322,13 @@ impl From<pyssl_cert::CertError> for SslError {
             _ => ErrorKind::Os,
         };
         let mut out = SslError::new(kind, e.message);
-        out.0.library = e.library;
-        out.0.reason = e.reason;
+        out.repr_mut().library = e.library;
+        out.repr_mut().reason = e.reason;
         if kind == ErrorKind::Os {
-            out.0.errno = e.errno;
-            out.0.python_class = Some(e.python_class);
+            out.repr_mut().errno = e.errno;
+            out.repr_mut().python_class = Some(e.python_class);
         } else if kind != ErrorKind::Ssl {
-            out.0.python_class = Some(e.python_class);
+            out.repr_mut().python_class = Some(e.python_class);
         }
         out
     }

@@ -2,24 +2,29 @@
 //! recomputed from what pyssl saw.
 //!
 //! rustls exposes neither the Finished message nor the master secret through its API,
-//! so the engine records the plaintext handshake records both ways until each side's
+//! so the engine follows the plaintext handshake records both ways up to the first
 //! ChangeCipherSpec ([`Recorder`]), and the TLS 1.2 master secret is taken from rustls'
 //! key-log hook (the `CLIENT_RANDOM` line; [`capture_log`] — held in a small in-memory
 //! table only until the handshake completes). Then
 //! `verify_data = PRF(master_secret, label, Hash(handshake messages))[..12]` with the
-//! suite's hash (computed when a full handshake completes; an abbreviated handshake's
-//! few hundred recorded bytes are kept instead, and used only when asked for), where the first Finished is the client's for a full handshake (label
+//! suite's hash, where the first Finished is the client's for a full handshake (label
 //! "client finished") and the server's for an abbreviated one ("server finished").
-//! The extended master secret changes only the master secret, not this formula.
-//! TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
+//! A full handshake's messages are hashed as they pass (once the ServerHello tells the
+//! hash) and only the master secret and the hash are kept; an abbreviated handshake's
+//! few hundred bytes of messages are kept instead. The PRF runs only when the binding
+//! is asked for. The extended master secret changes only the master secret, not this
+//! formula. TLS 1.3: None (RFC 9266 deprecates tls-unique there; CPython returns
+//! OpenSSL's value).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ring::hmac;
 
-/// Per-direction cap on recorded handshake bytes (certificate chains fit easily).
+/// Cap on handshake bytes kept before a hash runs (certificate chains fit easily).
 const MAX_RECORDED: usize = 256 * 1024;
+/// The kept bytes' first allocation: a ClientHello, ServerHello and NewSessionTicket.
+const FIRST_CAPACITY: usize = 1024;
 /// Master secrets of handshakes in progress, by client_random.
 const MAX_PENDING: usize = 512;
 
@@ -75,43 +80,158 @@ fn take_master_secret(client_random: &[u8]) -> Option<[u8; 48]> {
     p.remove(i).map(|(_, s)| s)
 }
 
-/// Records the plaintext TLS records of both directions until their ChangeCipherSpec.
+/// Where one direction's record stream is: the current record's header and how much
+/// of its body is still to come.
 #[derive(Debug, Default)]
-pub(crate) struct Recorder {
-    client: Vec<u8>,
-    server: Vec<u8>,
+struct Stream {
+    header: [u8; 5],
+    have: u8,
+    left: u16,
 }
 
-impl Recorder {
-    /// Bytes sent by the client (`from_client`) or the server.
-    pub(crate) fn observe(&mut self, from_client: bool, data: &[u8]) {
-        let buf = if from_client {
-            &mut self.client
-        } else {
-            &mut self.server
-        };
-        if buf.len() < MAX_RECORDED {
-            buf.extend_from_slice(&data[..data.len().min(MAX_RECORDED - buf.len())]);
-        }
+/// What the handshake turned out to be (known once the ServerHello is processed).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    #[default]
+    Unknown,
+    /// Full: the client's Finished comes first; its transcript is hashed as it passes.
+    Full { sha384: bool },
+    /// Abbreviated: the server's Finished comes first; the few hundred bytes it covers
+    /// are kept and hashed only when the binding is asked for.
+    Resumed { sha384: bool },
+}
+
+/// Follows the plaintext handshake of both directions up to the first ChangeCipherSpec
+/// (whoever sends it: what comes before it is what the first Finished covers), keeping
+/// the handshake messages' bytes — no record headers, no copies of whole records —
+/// until the handshake's kind and hash are known, and then, for a full handshake,
+/// hashing them as they pass.
+#[derive(Default)]
+pub(crate) struct Recorder {
+    client: Stream,
+    server: Stream,
+    /// Handshake message bytes in the order seen (both directions), while no hash runs.
+    buf: Vec<u8>,
+    /// A full handshake's transcript hash.
+    hash: Option<ring::digest::Context>,
+    client_random: [u8; 32],
+    kind: Kind,
+    /// The first ChangeCipherSpec was seen: nothing more belongs to the transcript.
+    stopped: bool,
+    /// More than [`MAX_RECORDED`] bytes waited for the hash: no binding.
+    overflow: bool,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder").finish_non_exhaustive()
     }
 }
 
 impl Recorder {
-    /// The body of the client's recorded ClientHello (for `engine::hello`), if whole.
-    /// Usually the whole ClientHello is in the first record: no copy then.
-    pub(crate) fn client_hello_body(&self) -> Option<std::borrow::Cow<'_, [u8]>> {
-        if let Some(Some((1, msg))) = self.client.get(5..).and_then(|r| messages(r).next()) {
-            let record_len = u16::from_be_bytes([self.client[3], self.client[4]]) as usize;
-            if self.client[0] == 22 && msg.len() <= record_len {
-                return Some(std::borrow::Cow::Borrowed(&msg[4..]));
+    /// TLS bytes sent by the client (`from_client`) or the server, in stream order.
+    pub(crate) fn observe(&mut self, from_client: bool, mut data: &[u8]) {
+        let st = if from_client {
+            &mut self.client
+        } else {
+            &mut self.server
+        };
+        while !data.is_empty() && !self.stopped {
+            if st.left == 0 {
+                let have = st.have as usize;
+                let n = (5 - have).min(data.len());
+                st.header[have..have + n].copy_from_slice(&data[..n]);
+                data = &data[n..];
+                st.have = (have + n) as u8;
+                if st.have < 5 {
+                    break;
+                }
+                st.left = u16::from_be_bytes([st.header[3], st.header[4]]);
+                if st.header[0] == 20 {
+                    self.stopped = true;
+                }
+                if st.left == 0 {
+                    st.have = 0;
+                }
+                continue;
+            }
+            let n = (st.left as usize).min(data.len());
+            if st.header[0] == 22 {
+                let body = &data[..n];
+                match &mut self.hash {
+                    Some(h) => h.update(body),
+                    None if self.buf.len() + n <= MAX_RECORDED => {
+                        if self.buf.capacity() == 0 {
+                            // One allocation for what usually precedes the hash or
+                            // makes an abbreviated handshake's transcript.
+                            self.buf.reserve(n.max(FIRST_CAPACITY));
+                        }
+                        self.buf.extend_from_slice(body)
+                    }
+                    None => self.overflow = true,
+                }
+            }
+            data = &data[n..];
+            st.left -= n as u16;
+            if st.left == 0 {
+                st.have = 0;
             }
         }
-        let hs = handshake_bytes(&self.client)?;
-        let body = match messages(&hs).next()?? {
-            (1, msg) => msg[4..].to_vec(),
-            _ => return None,
+    }
+
+    /// Learns, once rustls knows them, the handshake's kind and hash; a full handshake's
+    /// kept bytes then go into the hash and are freed.
+    pub(crate) fn learn(&mut self, conn: &rustls::CommonState) {
+        if self.kind != Kind::Unknown {
+            return;
+        }
+        let Some(kind) = conn.handshake_kind() else {
+            return;
         };
-        Some(std::borrow::Cow::Owned(body))
+        let Some(rustls::SupportedCipherSuite::Tls12(suite)) = conn.negotiated_cipher_suite()
+        else {
+            return;
+        };
+        let sha384 =
+            suite.common.hash_provider.algorithm() == rustls::crypto::hash::HashAlgorithm::SHA384;
+        if kind == rustls::HandshakeKind::Resumed {
+            self.kind = Kind::Resumed { sha384 };
+            return;
+        }
+        self.kind = Kind::Full { sha384 };
+        let Some(random) = client_random(&self.buf) else {
+            self.overflow = true;
+            return;
+        };
+        self.client_random = random;
+        let mut hash = ring::digest::Context::new(digest_alg(sha384));
+        hash.update(&self.buf);
+        self.hash = Some(hash);
+        self.buf = Vec::new();
+    }
+
+    /// The body of the recorded ClientHello (for `engine::hello`), if whole.
+    pub(crate) fn client_hello_body(&self) -> Option<&[u8]> {
+        match messages(&self.buf).next()?? {
+            (1, msg) => Some(&msg[4..]),
+            _ => None,
+        }
+    }
+}
+
+/// The random of the ClientHello at the start of `hs` (message header, version, random).
+fn client_random(hs: &[u8]) -> Option<[u8; 32]> {
+    match messages(hs).next()?? {
+        (1, msg) => msg.get(6..38)?.try_into().ok(),
+        _ => None,
+    }
+}
+
+fn digest_alg(sha384: bool) -> &'static ring::digest::Algorithm {
+    if sha384 {
+        &ring::digest::SHA384
+    } else {
+        &ring::digest::SHA256
     }
 }
 
@@ -129,29 +249,25 @@ impl std::io::Write for Tee<'_> {
         Ok(n)
     }
 
+    /// Passed on whole (rustls writes its queued records as one vectored write; one
+    /// `write` per record would grow the destination once per record).
+    fn write_vectored(&mut self, bufs: &[std::io::IoSlice<'_>]) -> std::io::Result<usize> {
+        let n = self.inner.write_vectored(bufs)?;
+        let mut left = n;
+        for b in bufs {
+            if left == 0 {
+                break;
+            }
+            let k = left.min(b.len());
+            self.rec.observe(self.from_client, &b[..k]);
+            left -= k;
+        }
+        Ok(n)
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
-}
-
-/// The handshake bytes of a record stream, up to the first ChangeCipherSpec (a server
-/// completes before writing its own, so it may be absent).
-fn handshake_bytes(stream: &[u8]) -> Option<Vec<u8>> {
-    let mut hs = Vec::with_capacity(stream.len());
-    let mut rest = stream;
-    while rest.len() >= 5 {
-        let len = u16::from_be_bytes([rest[3], rest[4]]) as usize;
-        if rest.len() < 5 + len {
-            break;
-        }
-        match rest[0] {
-            22 => hs.extend_from_slice(&rest[5..5 + len]),
-            20 => break,
-            _ => return None,
-        }
-        rest = &rest[5 + len..];
-    }
-    Some(hs)
 }
 
 /// The handshake messages in `hs`: (type, whole message).
@@ -193,25 +309,37 @@ fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut
     }
 }
 
-/// What a completed TLS 1.2 handshake leaves for tls-unique.
+/// What a completed TLS 1.2 handshake leaves for tls-unique: the inputs of the first
+/// Finished's PRF, which runs only when the binding is asked for (eagerly it would be
+/// a noticeable part of a handshake's cost).
 #[derive(Debug)]
 pub(crate) enum Binding {
-    /// A full handshake's value, computed when it completed (its transcript, with the
-    /// certificates, is too large to keep around).
-    Value([u8; 12]),
-    /// An abbreviated handshake's inputs (its records are a few hundred bytes): parsing,
-    /// hashing and the PRF run only when the binding is asked for (eagerly they would be
-    /// a noticeable part of such a cheap handshake).
+    /// A full handshake: the client's Finished, from its transcript hash.
+    Full(Box<Full>),
+    /// An abbreviated handshake: the server's Finished, from the few hundred bytes of
+    /// handshake messages it covers (hashed only when asked for).
     Kept(Box<Kept>),
+}
+
+/// A full handshake's master secret and transcript hash (SHA-256: the first 32 bytes).
+pub(crate) struct Full {
+    master_secret: [u8; 48],
+    hash: [u8; 48],
+    sha384: bool,
 }
 
 /// The inputs of an abbreviated handshake's tls-unique.
 pub(crate) struct Kept {
     master_secret: [u8; 48],
-    /// The records as recorded (ClientHello, ServerHello, NewSessionTicket: what the
-    /// server's Finished covers), parsed only when asked for.
-    records: Recorder,
+    /// The handshake messages (ClientHello, ServerHello, NewSessionTicket).
+    messages: Vec<u8>,
     sha384: bool,
+}
+
+impl std::fmt::Debug for Full {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Full").finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Kept {
@@ -223,32 +351,27 @@ impl std::fmt::Debug for Kept {
 impl Binding {
     /// The tls-unique value (12 bytes of verify_data).
     pub(crate) fn value(&self) -> Option<Vec<u8>> {
-        match self {
-            Binding::Value(v) => Some(v.to_vec()),
+        let v = match self {
+            Binding::Full(f) => {
+                let len = if f.sha384 { 48 } else { 32 };
+                verify_data(
+                    &f.master_secret,
+                    b"client finished",
+                    &f.hash[..len],
+                    f.sha384,
+                )
+            }
             Binding::Kept(k) => {
-                let alg = if k.sha384 {
-                    &ring::digest::SHA384
-                } else {
-                    &ring::digest::SHA256
-                };
-                let client = handshake_bytes(&k.records.client)?;
-                let server = handshake_bytes(&k.records.server)?;
-                let (_, first) = messages(&client).next()??;
-                let mut transcript = ring::digest::Context::new(alg);
-                transcript.update(first);
-                for m in messages(&server) {
-                    transcript.update(m?.1);
-                }
-                let hash = transcript.finish();
-                let v = verify_data(
+                let hash = ring::digest::digest(digest_alg(k.sha384), &k.messages);
+                verify_data(
                     &k.master_secret,
                     b"server finished",
                     hash.as_ref(),
                     k.sha384,
-                );
-                Some(v.to_vec())
+                )
             }
-        }
+        };
+        Some(v.to_vec())
     }
 }
 
@@ -269,63 +392,67 @@ pub(crate) fn still_needed(conn: &rustls::CommonState) -> bool {
     conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3)
 }
 
+/// A connection's tls-unique state.
+#[derive(Debug, Default)]
+pub(crate) enum Tracker {
+    /// Nothing to follow or keep (TLS 1.3, or the handshake gave no binding).
+    #[default]
+    Off,
+    /// The handshake is being followed.
+    Recording(Box<Recorder>),
+    /// A completed TLS 1.2 handshake's inputs.
+    Ready(Binding),
+}
+
+impl Tracker {
+    /// The handshake completed: keep what tls-unique needs (`Off` unless TLS 1.2).
+    pub(crate) fn finish(self, conn: &rustls::CommonState) -> Tracker {
+        match self {
+            Tracker::Recording(r) => finish(*r, conn).map_or(Tracker::Off, Tracker::Ready),
+            other => other,
+        }
+    }
+
+    /// The tls-unique value of a completed TLS 1.2 handshake.
+    pub(crate) fn value(&self) -> Option<Vec<u8>> {
+        match self {
+            Tracker::Ready(b) => b.value(),
+            _ => None,
+        }
+    }
+}
+
 /// Takes what tls-unique needs once the TLS 1.2 handshake is complete (None otherwise).
-pub(crate) fn finish(rec: Recorder, conn: &rustls::CommonState) -> Option<Binding> {
+fn finish(mut rec: Recorder, conn: &rustls::CommonState) -> Option<Binding> {
     if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
         return None;
     }
-    let rustls::SupportedCipherSuite::Tls12(suite) = conn.negotiated_cipher_suite()? else {
-        return None;
-    };
-    let sha384 =
-        suite.common.hash_provider.algorithm() == rustls::crypto::hash::HashAlgorithm::SHA384;
-    if conn.handshake_kind()? == rustls::HandshakeKind::Resumed {
-        // The ClientHello's random, straight from the first record (record header,
-        // message header, version); everything else waits until asked for.
-        let r = &rec.client;
-        if r.len() < 43 || r[0] != 22 || r[5] != 1 {
-            return None;
-        }
-        let master_secret = take_master_secret(&r[11..43])?;
-        return Some(Binding::Kept(Box::new(Kept {
-            master_secret,
-            records: rec,
-            sha384,
-        })));
-    }
-    let client = handshake_bytes(&rec.client)?;
-    let server = handshake_bytes(&rec.server)?;
-    let mut client_msgs = messages(&client);
-    let (first_type, first) = client_msgs.next()??;
-    if first_type != 1 || first.len() < 4 + 2 + 32 {
+    rec.learn(conn);
+    if rec.overflow {
         return None;
     }
-    let client_random = &first[6..38];
-    let digest_alg = if sha384 {
-        &ring::digest::SHA384
-    } else {
-        &ring::digest::SHA256
-    };
-    let master_secret = take_master_secret(client_random)?;
-    let mut transcript = ring::digest::Context::new(digest_alg);
-    transcript.update(first);
-    for m in messages(&server) {
-        let (t, m) = m?;
-        // The server's NewSessionTicket comes after the client's Finished.
-        if t != 4 {
-            transcript.update(m);
+    match rec.kind {
+        Kind::Full { sha384 } => {
+            let master_secret = take_master_secret(&rec.client_random)?;
+            let digest = rec.hash?.finish();
+            let mut hash = [0u8; 48];
+            hash[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
+            Some(Binding::Full(Box::new(Full {
+                master_secret,
+                hash,
+                sha384,
+            })))
         }
+        Kind::Resumed { sha384 } => {
+            let master_secret = take_master_secret(&client_random(&rec.buf)?)?;
+            Some(Binding::Kept(Box::new(Kept {
+                master_secret,
+                messages: rec.buf,
+                sha384,
+            })))
+        }
+        Kind::Unknown => None,
     }
-    for m in client_msgs {
-        transcript.update(m?.1);
-    }
-    let hash = transcript.finish();
-    Some(Binding::Value(verify_data(
-        &master_secret,
-        b"client finished",
-        hash.as_ref(),
-        sha384,
-    )))
 }
 
 #[cfg(test)]

@@ -288,7 +288,7 @@ fn handshake_report(sock: &SslSocket) -> Value {
             .ssl_object()
             .connection()
             .client_hello()
-            .and_then(|h| h.server_name.clone()),
+            .and_then(|h| h.server_name),
         "peercert": peercert_json(sock.getpeercert().ok().flatten()),
         "session_reused": sock.session_reused(),
     })

@@ -4,6 +4,55 @@
 //! full handshake before the `ServerConfig` is chosen — OpenSSL sends one ticket after a
 //! resumption, `num_tickets` after a full handshake).
 
+/// Packs what a server keeps of the ClientHello into one small allocation: the suite
+/// count (u16) and ids (u16 each), the server name's length (u16, `u16::MAX`: none) and
+/// bytes, then the ALPN offers as on the wire (a u8 length before each). A
+/// [`HelloInfo`](super::HelloInfo) is three `Vec`s; this is a few dozen bytes.
+pub(crate) fn pack(info: &super::HelloInfo) -> Box<[u8]> {
+    let name = info.server_name.as_deref().map(str::as_bytes);
+    let alpn: usize = info.alpn.iter().map(|p| 1 + p.len().min(255)).sum();
+    let mut out =
+        Vec::with_capacity(4 + 2 * info.cipher_suites.len() + name.map_or(0, <[u8]>::len) + alpn);
+    let suites = info.cipher_suites.len().min(u16::MAX as usize);
+    out.extend_from_slice(&(suites as u16).to_be_bytes());
+    for s in &info.cipher_suites[..suites] {
+        out.extend_from_slice(&u16::from(*s).to_be_bytes());
+    }
+    match name {
+        Some(n) if n.len() < u16::MAX as usize => {
+            out.extend_from_slice(&(n.len() as u16).to_be_bytes());
+            out.extend_from_slice(n);
+        }
+        _ => out.extend_from_slice(&u16::MAX.to_be_bytes()),
+    }
+    for p in &info.alpn {
+        let p = &p[..p.len().min(255)];
+        out.push(p.len() as u8);
+        out.extend_from_slice(p);
+    }
+    out.into_boxed_slice()
+}
+
+/// The [`HelloInfo`](super::HelloInfo) that [`pack`] packed.
+pub(crate) fn unpack(mut b: &[u8]) -> super::HelloInfo {
+    let mut info = super::HelloInfo::default();
+    let u16_at = |b: &mut &[u8]| take(b, 2).map(|x| u16::from_be_bytes([x[0], x[1]]));
+    let n = u16_at(&mut b).unwrap_or(0);
+    for _ in 0..n {
+        if let Some(id) = u16_at(&mut b) {
+            info.cipher_suites.push(rustls::CipherSuite::from(id));
+        }
+    }
+    if let Some(len) = u16_at(&mut b).filter(|&l| l != u16::MAX) {
+        let name = take(&mut b, len as usize).unwrap_or_default();
+        info.server_name = Some(String::from_utf8_lossy(name).into_owned());
+    }
+    while let Some(p) = vector(&mut b, 1) {
+        info.alpn.push(p.to_vec());
+    }
+    info
+}
+
 /// A ClientHello body (after the 4-byte handshake header), its extensions walked lazily.
 pub(crate) struct RawHello<'a> {
     extensions: &'a [u8],
@@ -87,7 +136,27 @@ impl<'a> RawHello<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::RawHello;
+    use super::{pack, unpack, RawHello};
+    use crate::engine::HelloInfo;
+
+    #[test]
+    fn packed_hello_unpacks_to_the_same_facts() {
+        let full = HelloInfo {
+            server_name: Some("Bücher.example".into()),
+            cipher_suites: vec![
+                rustls::CipherSuite::TLS13_AES_128_GCM_SHA256,
+                rustls::CipherSuite::from(0x1234),
+            ],
+            alpn: vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+        };
+        let empty = HelloInfo::default();
+        for info in [full, empty] {
+            let back = unpack(&pack(&info));
+            assert_eq!(back.server_name, info.server_name);
+            assert_eq!(back.cipher_suites, info.cipher_suites);
+            assert_eq!(back.alpn, info.alpn);
+        }
+    }
 
     fn ext(kind: u16, data: &[u8]) -> Vec<u8> {
         let mut e = kind.to_be_bytes().to_vec();

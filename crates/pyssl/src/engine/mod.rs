@@ -75,8 +75,8 @@ enum State {
     Client(Box<rustls::ClientConnection>),
     /// A rustls server connection (after the ClientHello).
     Server(Box<rustls::ServerConnection>),
-    /// A fatal error happened (the error is in `Connection::error`).
-    Failed,
+    /// A fatal error happened (sticky: every later operation reports it).
+    Failed(SslError),
 }
 
 /// What the server learned from the ClientHello.
@@ -94,32 +94,57 @@ pub struct HelloInfo {
 pub struct Connection {
     ctx: SslContext,
     server_side: bool,
-    server_hostname: Option<Box<str>>,
+    /// The client's `server_hostname`, or what a server keeps of the ClientHello.
+    names: Names,
     session: Option<SslSession>,
     state: State,
     records: RecordSplitter,
     /// Outgoing bytes produced outside rustls' own buffer (alerts from the Acceptor).
-    out: Vec<u8>,
-    error: Option<SslError>,
+    out: Out,
     sent_close: bool,
     received_close: bool,
     plain_pending: usize,
-    hello: Option<Box<HelloInfo>>,
     /// Client: the session values this connection received (`session_store`).
     received: Option<std::sync::Arc<crate::session_store::ClientStore>>,
     /// Whether the completed handshake was counted in `session_stats()`.
     counted: bool,
-    /// Handshake records both ways, for tls-unique (`crate::tls_unique`).
-    recorder: Option<Box<crate::tls_unique::Recorder>>,
-    /// What tls-unique needs, kept when a TLS 1.2 handshake completes.
-    tls_unique: Option<crate::tls_unique::Binding>,
+    /// tls-unique (`crate::tls_unique`): the handshake followed both ways, then what
+    /// a TLS 1.2 handshake leaves for it.
+    tls_unique: crate::tls_unique::Tracker,
+}
+
+/// A client's `server_hostname` (A-label) or, on a server, the ClientHello facts behind
+/// [`Connection::client_hello`], packed (`hello::pack`): one field for both, as a
+/// connection is only ever one side.
+enum Names {
+    None,
+    Client(Box<str>),
+    Server(Box<[u8]>),
+}
+
+/// Outgoing bytes produced outside rustls' own buffer (rare: alerts), boxed so that a
+/// connection without any pays one pointer.
+#[derive(Default)]
+#[allow(clippy::box_collection)] // deliberate: one word inline instead of a `Vec`'s three
+struct Out(Option<Box<Vec<u8>>>);
+
+impl Out {
+    fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|v| v.is_empty())
+    }
+
+    fn extend_from_slice(&mut self, data: &[u8]) {
+        self.0
+            .get_or_insert_with(Box::default)
+            .extend_from_slice(data);
+    }
 }
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("server_side", &self.server_side)
-            .field("server_hostname", &self.server_hostname)
+            .field("server_hostname", &self.server_hostname())
             .field("handshake_done", &self.is_handshake_done())
             .finish_non_exhaustive()
     }
@@ -219,20 +244,17 @@ impl Connection {
         let mut c = Connection {
             ctx: ctx.clone(),
             server_side: opts.server_side,
-            server_hostname,
+            names: server_hostname.map_or(Names::None, Names::Client),
             session: None,
             state: State::New,
             records: RecordSplitter::default(),
-            out: Vec::new(),
-            error: None,
+            out: Out::default(),
             sent_close: false,
             received_close: false,
             plain_pending: 0,
-            hello: None,
             received: None,
             counted: false,
-            recorder: Some(Box::default()),
-            tls_unique: None,
+            tls_unique: crate::tls_unique::Tracker::Recording(Box::default()),
         };
         if let Some(s) = opts.session {
             c.set_session(s)?;
@@ -249,7 +271,10 @@ impl Connection {
 
     /// The (A-label) server hostname given at creation (clients).
     pub fn server_hostname(&self) -> Option<&str> {
-        self.server_hostname.as_deref()
+        match &self.names {
+            Names::Client(h) => Some(h),
+            _ => None,
+        }
     }
 
     /// The context this connection uses.
@@ -273,8 +298,12 @@ impl Connection {
     }
 
     /// What the server saw in the ClientHello (None on clients / before it arrived).
-    pub fn client_hello(&self) -> Option<&HelloInfo> {
-        self.hello.as_deref()
+    /// Built on each call from the few bytes the connection keeps.
+    pub fn client_hello(&self) -> Option<HelloInfo> {
+        match &self.names {
+            Names::Server(packed) => Some(hello::unpack(packed)),
+            _ => None,
+        }
     }
 
     /// `session`: on a client after the handshake, a handle on what this connection
@@ -291,7 +320,7 @@ impl Connection {
 
     /// tls-unique (RFC 5929) of a completed TLS 1.2 handshake.
     pub(crate) fn tls_unique(&self) -> Option<Vec<u8>> {
-        self.tls_unique.as_ref().and_then(|b| b.value())
+        self.tls_unique.value()
     }
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
@@ -377,7 +406,10 @@ impl Connection {
 
     /// The sticky fatal error, if the connection has failed.
     pub fn error(&self) -> Option<&SslError> {
-        self.error.as_ref()
+        match &self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
     }
 
     /// The negotiated version, e.g. `"TLSv1.3"`.
@@ -458,18 +490,15 @@ impl Connection {
         );
         openssl_alert(&mut buf, &e);
         self.out.extend_from_slice(&buf);
-        self.state = State::Failed;
-        self.error = Some(e.clone());
+        self.state = State::Failed(e.clone());
         e
     }
 
     /// Creates the rustls state on first use (client: the ClientHello is queued).
     pub fn start(&mut self) -> Result<()> {
-        match self.state {
+        match &self.state {
             State::New => {}
-            State::Failed => {
-                return Err(self.error.clone().unwrap_or_else(SslError::unexpected_eof))
-            }
+            State::Failed(e) => return Err(e.clone()),
             _ => return Ok(()),
         }
         self.count_handshake(false);
@@ -479,14 +508,14 @@ impl Connection {
         }
         let built = self
             .ctx
-            .client_config(self.server_hostname.is_some())
+            .client_config(matches!(self.names, Names::Client(_)))
             .and_then(|cfg| {
-                let name = match &self.server_hostname {
-                    Some(h) => ServerName::try_from(&**h)
+                let name = match &self.names {
+                    Names::Client(h) => ServerName::try_from(&**h)
                         .map(|n| n.to_owned())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
-                    None => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
+                    _ => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
                 // Resumption only from an explicitly set session (issue 5).
                 crate::session_store::client_scope(
@@ -541,8 +570,7 @@ impl Connection {
                 }
             };
             // OpenSSL sends no alert for non-TLS input.
-            self.state = State::Failed;
-            self.error = Some(e.clone());
+            self.state = State::Failed(e.clone());
             return Err(e);
         }
         let limit = self.records.limit(data);
@@ -567,7 +595,7 @@ impl Connection {
             }
         }
         self.records.advance(&data[..consumed]);
-        if let Some(r) = &mut self.recorder {
+        if let crate::tls_unique::Tracker::Recording(r) = &mut self.tls_unique {
             r.observe(self.server_side, &data[..consumed]);
         }
         self.process()?;
@@ -600,7 +628,10 @@ impl Connection {
             // only a client's handshake verifies, so data records skip the hand-over.
             // Session values arrive in this connection's `received` (issue 5).
             State::Client(c) => {
-                let host = self.server_hostname.as_deref();
+                let host = match &self.names {
+                    Names::Client(h) => Some(&**h),
+                    _ => None,
+                };
                 crate::session_store::client_scope(&mut self.received, None, || {
                     // Until the chain was verified (or taken from a resumed session).
                     if host.is_some() && c.is_handshaking() && c.peer_certificates().is_none() {
@@ -621,19 +652,21 @@ impl Connection {
                 if st.peer_has_closed() {
                     self.received_close = true;
                 }
-                let Some(c) = self.rustls() else {
-                    return Ok(());
+                let c: &rustls::CommonState = match &self.state {
+                    State::Client(c) => c,
+                    State::Server(c) => c,
+                    _ => return Ok(()),
                 };
                 let (needed, done) = (crate::tls_unique::still_needed(c), !c.is_handshaking());
                 if !needed {
-                    self.recorder = None;
+                    self.tls_unique = crate::tls_unique::Tracker::Off;
+                } else if done && !self.counted {
+                    self.tls_unique = std::mem::take(&mut self.tls_unique).finish(c);
+                } else if let crate::tls_unique::Tracker::Recording(r) = &mut self.tls_unique {
+                    r.learn(c);
                 }
                 if !self.counted && done {
                     self.counted = true;
-                    if let Some(r) = self.recorder.take() {
-                        let c = self.rustls().expect("checked above");
-                        self.tls_unique = crate::tls_unique::finish(*r, c);
-                    }
                     self.count_handshake(true);
                 }
                 Ok(())
@@ -648,8 +681,11 @@ impl Connection {
     /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
     fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
         let hello = accepted.client_hello();
-        let raw_body = self.recorder.as_ref().and_then(|r| r.client_hello_body());
-        let raw = raw_body.as_deref().and_then(hello::RawHello::parse);
+        let raw_body = match &self.tls_unique {
+            crate::tls_unique::Tracker::Recording(r) => r.client_hello_body(),
+            _ => None,
+        };
+        let raw = raw_body.and_then(hello::RawHello::parse);
         // rustls hands out the name lower-cased; CPython reports it as the client sent it.
         let server_name = hello.server_name().map(|lower| {
             raw.as_ref()
@@ -670,19 +706,18 @@ impl Connection {
                 .map(|it| it.map(<[u8]>::to_vec).collect())
                 .unwrap_or_default(),
         };
-        self.hello = Some(Box::new(info));
+        self.names = Names::Server(hello::pack(&info));
         // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
         if self.ctx.settings().extras.sni_callback.is_some() {
-            let name = self.hello.as_ref().and_then(|h| h.server_name.clone());
-            if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref())
-            {
+            let name = info.server_name.as_deref();
+            if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name) {
                 self.out.extend_from_slice(&crate::sni::alert_record(alert));
                 return Err(self.fail(e));
             }
         }
         let chosen = {
             let s = self.ctx.settings();
-            let offers = &self.hello.as_ref().expect("just set").alpn;
+            let offers = &info.alpn;
             s.alpn.iter().find(|p| offers.contains(p)).cloned()
         };
         // A TLS 1.3 resumption we will accept gets OpenSSL's one ticket, not num_tickets.
@@ -720,20 +755,25 @@ impl Connection {
     /// Moves outgoing TLS bytes into `wr`. Returns the number of bytes written.
     pub fn write_tls(&mut self, wr: &mut dyn io::Write) -> io::Result<usize> {
         let mut n = 0;
-        if !self.out.is_empty() {
-            let k = wr.write(&self.out)?;
-            self.out.drain(..k);
+        if let Some(out) = &mut self.out.0 {
+            let k = wr.write(out)?;
+            out.drain(..k);
             n += k;
-            if !self.out.is_empty() {
+            if !out.is_empty() {
                 return Ok(n);
             }
+            self.out.0 = None;
         }
-        let (recorder, from_client) = (&mut self.recorder, !self.server_side);
+        let from_client = !self.server_side;
+        let mut recorder = match &mut self.tls_unique {
+            crate::tls_unique::Tracker::Recording(r) => Some(r),
+            _ => None,
+        };
         with_tls!(
             &mut self.state,
             |c| {
                 while c.wants_write() {
-                    let k = match recorder {
+                    let k = match &mut recorder {
                         Some(r) => c.write_tls(&mut crate::tls_unique::Tee {
                             inner: wr,
                             rec: r,
@@ -825,8 +865,7 @@ impl Connection {
 
     fn eof_error(&mut self) -> SslError {
         let e = SslError::unexpected_eof();
-        self.state = State::Failed;
-        self.error = Some(e.clone());
+        self.state = State::Failed(e.clone());
         e
     }
 
@@ -834,7 +873,7 @@ impl Connection {
     /// close_notify (while ours is unsent, as CPython), `SSLZeroReturnError` once both
     /// were exchanged.
     pub fn read(&mut self, io: &mut dyn TlsIo, buf: &mut [u8]) -> Result<usize> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error() {
             return Err(e.clone());
         }
         if !self.is_handshake_done() {
@@ -865,7 +904,7 @@ impl Connection {
 
     /// `write(data)`: encrypts everything and pushes it out.
     pub fn write(&mut self, io: &mut dyn TlsIo, data: &[u8]) -> Result<usize> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error() {
             return Err(e.clone());
         }
         if !self.is_handshake_done() {
@@ -882,7 +921,7 @@ impl Connection {
     /// `unwrap()`: sends our close_notify and waits for the peer's
     /// (`SSLWantReadError` until it arrives). Bytes after it stay unread.
     pub fn shutdown(&mut self, io: &mut dyn TlsIo) -> Result<()> {
-        if let Some(e) = &self.error {
+        if let Some(e) = self.error() {
             return Err(e.clone());
         }
         if !self.is_handshake_done() {

@@ -6,11 +6,12 @@
 #[derive(Debug, Default)]
 pub(crate) struct RecordSplitter {
     header: [u8; 5],
-    header_len: usize,
-    body_left: usize,
+    /// Small integer types: this sits in every connection.
+    header_len: u8,
+    body_left: u16,
     /// The first bytes ever received (for HTTP detection): `first[..first_len]`.
     first: [u8; 8],
-    first_len: usize,
+    first_len: u8,
 }
 
 /// What is wrong with a record header.
@@ -29,12 +30,12 @@ impl RecordSplitter {
     /// How many bytes of `data` belong to the current record (never beyond its end).
     pub(crate) fn limit(&self, data: &[u8]) -> usize {
         if self.header_len == 5 && self.body_left > 0 {
-            return self.body_left.min(data.len());
+            return (self.body_left as usize).min(data.len());
         }
         let have = if self.header_len == 5 {
             0
         } else {
-            self.header_len
+            self.header_len as usize
         };
         let need = 5 - have;
         if data.len() <= need {
@@ -53,7 +54,7 @@ impl RecordSplitter {
         } else if self.header_len == 5 {
             return Ok(());
         } else {
-            self.header_len
+            self.header_len as usize
         };
         let mut hdr = self.header;
         let take = (5 - have).min(data.len());
@@ -73,7 +74,7 @@ impl RecordSplitter {
     }
 
     fn wrong_version(&self, hdr: &[u8], data: &[u8]) -> BadHeader {
-        let mut start = self.first[..self.first_len].to_vec();
+        let mut start = self.first[..self.first_len as usize].to_vec();
         start.extend_from_slice(&data[..data.len().min(8)]);
         let _ = hdr;
         let http = [
@@ -98,26 +99,28 @@ impl RecordSplitter {
 
     /// Records that `data` was consumed.
     pub(crate) fn advance(&mut self, mut data: &[u8]) {
-        if self.first_len < 8 {
-            let n = (8 - self.first_len).min(data.len());
-            self.first[self.first_len..self.first_len + n].copy_from_slice(&data[..n]);
-            self.first_len += n;
+        let first_len = self.first_len as usize;
+        if first_len < 8 {
+            let n = (8 - first_len).min(data.len());
+            self.first[first_len..first_len + n].copy_from_slice(&data[..n]);
+            self.first_len = (first_len + n) as u8;
         }
         while !data.is_empty() {
             if self.header_len == 5 && self.body_left == 0 {
                 self.header_len = 0;
             }
-            if self.header_len < 5 {
-                let take = (5 - self.header_len).min(data.len());
-                self.header[self.header_len..self.header_len + take].copy_from_slice(&data[..take]);
-                self.header_len += take;
+            let have = self.header_len as usize;
+            if have < 5 {
+                let take = (5 - have).min(data.len());
+                self.header[have..have + take].copy_from_slice(&data[..take]);
+                self.header_len = (have + take) as u8;
                 data = &data[take..];
                 if self.header_len == 5 {
-                    self.body_left = u16::from_be_bytes([self.header[3], self.header[4]]) as usize;
+                    self.body_left = u16::from_be_bytes([self.header[3], self.header[4]]);
                 }
             } else {
-                let take = self.body_left.min(data.len());
-                self.body_left -= take;
+                let take = (self.body_left as usize).min(data.len());
+                self.body_left -= take as u16;
                 data = &data[take..];
             }
         }

@@ -302,3 +302,35 @@ fn settings_apply_to_later_connections_only() {
     );
     let _ = CERT_REQUIRED;
 }
+
+/// A server-side SSLObject keeps the `server_hostname` it was given (CPython allows it
+/// and reports it as given) next to what it keeps of the ClientHello.
+#[test]
+fn server_side_keeps_its_server_hostname_after_the_client_hello() {
+    let py = pyssl_tests::run_python(
+        "import ssl\nc=ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n\
+         o=c.wrap_bio(ssl.MemoryBIO(),ssl.MemoryBIO(),server_side=True,server_hostname='Example.com')\n\
+         print(o.server_hostname)",
+        &[],
+    );
+    let pki = Pki::new();
+    let leaf = pki.leaf(Alg::Ecdsa, "x", &["localhost"]);
+    let (c, s) = pyssl_tests::pump::contexts(&pki, &leaf);
+    let client = End::client(&c, Some("localhost")).unwrap();
+    let server = End::new(
+        &s,
+        pyssl::WrapOptions {
+            server_side: true,
+            server_hostname: Some("Example.com".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(server.obj.server_hostname(), Some(py.trim()));
+    let o = drive(client, server);
+    o.server_result.as_ref().unwrap();
+    assert_eq!(o.server.obj.server_hostname(), Some("Example.com"));
+    let hello = o.server.obj.connection().client_hello().unwrap();
+    assert_eq!(hello.server_name.as_deref(), Some("localhost"));
+    assert!(!hello.cipher_suites.is_empty());
+}

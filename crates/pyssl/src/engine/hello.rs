@@ -4,15 +4,14 @@
 //! full handshake before the `ServerConfig` is chosen — OpenSSL sends one ticket after a
 //! resumption, `num_tickets` after a full handshake).
 
-/// Packs what a server keeps of the ClientHello into one small allocation: the suite
-/// count (u16) and ids (u16 each), the server name's length (u16, `u16::MAX`: none) and
+/// Packs what a server keeps of the ClientHello (appended to `out`): the suite count
+/// (u16) and ids (u16 each), the server name's length (u16, `u16::MAX`: none) and
 /// bytes, then the ALPN offers as on the wire (a u8 length before each). A
 /// [`HelloInfo`](super::HelloInfo) is three `Vec`s; this is a few dozen bytes.
-pub(crate) fn pack(info: &super::HelloInfo) -> Box<[u8]> {
+pub(crate) fn pack(info: &super::HelloInfo, out: &mut Vec<u8>) {
     let name = info.server_name.as_deref().map(str::as_bytes);
     let alpn: usize = info.alpn.iter().map(|p| 1 + p.len().min(255)).sum();
-    let mut out =
-        Vec::with_capacity(4 + 2 * info.cipher_suites.len() + name.map_or(0, <[u8]>::len) + alpn);
+    out.reserve(4 + 2 * info.cipher_suites.len() + name.map_or(0, <[u8]>::len) + alpn);
     let suites = info.cipher_suites.len().min(u16::MAX as usize);
     out.extend_from_slice(&(suites as u16).to_be_bytes());
     for s in &info.cipher_suites[..suites] {
@@ -30,7 +29,6 @@ pub(crate) fn pack(info: &super::HelloInfo) -> Box<[u8]> {
         out.push(p.len() as u8);
         out.extend_from_slice(p);
     }
-    out.into_boxed_slice()
 }
 
 /// The [`HelloInfo`](super::HelloInfo) that [`pack`] packed.
@@ -151,7 +149,9 @@ mod tests {
         };
         let empty = HelloInfo::default();
         for info in [full, empty] {
-            let back = unpack(&pack(&info));
+            let mut packed = Vec::new();
+            pack(&info, &mut packed);
+            let back = unpack(&packed);
             assert_eq!(back.server_name, info.server_name);
             assert_eq!(back.cipher_suites, info.cipher_suites);
             assert_eq!(back.alpn, info.alpn);

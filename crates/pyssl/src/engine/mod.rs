@@ -94,8 +94,9 @@ pub struct HelloInfo {
 pub struct Connection {
     ctx: SslContext,
     server_side: bool,
-    /// The client's `server_hostname`, or what a server keeps of the ClientHello.
-    names: Names,
+    /// `server_hostname` and what a server keeps of the ClientHello, in one allocation
+    /// (see [`Aux`]).
+    aux: Aux,
     session: Option<SslSession>,
     state: State,
     records: RecordSplitter,
@@ -113,13 +114,50 @@ pub struct Connection {
     tls_unique: crate::tls_unique::Tracker,
 }
 
-/// A client's `server_hostname` (A-label) or, on a server, the ClientHello facts behind
-/// [`Connection::client_hello`], packed (`hello::pack`): one field for both, as a
-/// connection is only ever one side.
-enum Names {
-    None,
-    Client(Box<str>),
-    Server(Box<[u8]>),
+/// The `server_hostname` given at creation (A-label; a u32 length first, `u32::MAX`
+/// for none) followed, on a server once the ClientHello arrived, by the facts behind
+/// [`Connection::client_hello`] (`hello::pack`). One boxed slice for what would
+/// otherwise be two fields in every connection; None when there is neither.
+#[derive(Default)]
+struct Aux(Option<Box<[u8]>>);
+
+impl Aux {
+    fn new(host: Option<&str>) -> Aux {
+        Aux(host.map(|h| {
+            let mut b = Vec::with_capacity(4 + h.len());
+            b.extend_from_slice(&(h.len() as u32).to_be_bytes());
+            b.extend_from_slice(h.as_bytes());
+            b.into_boxed_slice()
+        }))
+    }
+
+    /// (server_hostname, packed ClientHello facts — empty until they are added).
+    fn split(&self) -> (Option<&str>, &[u8]) {
+        let Some(b) = self.0.as_deref() else {
+            return (None, &[]);
+        };
+        let len = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        if len == u32::MAX {
+            return (None, &b[4..]);
+        }
+        let (host, rest) = b[4..].split_at(len as usize);
+        // Stored from a `&str`.
+        (std::str::from_utf8(host).ok(), rest)
+    }
+
+    fn host(&self) -> Option<&str> {
+        self.split().0
+    }
+
+    /// Appends the packed ClientHello facts.
+    fn add_hello(&mut self, info: &HelloInfo) {
+        let mut b = match self.0.take() {
+            Some(b) => b.into_vec(),
+            None => u32::MAX.to_be_bytes().to_vec(),
+        };
+        hello::pack(info, &mut b);
+        self.0 = Some(b.into_boxed_slice());
+    }
 }
 
 /// Outgoing bytes produced outside rustls' own buffer (rare: alerts), boxed so that a
@@ -244,7 +282,7 @@ impl Connection {
         let mut c = Connection {
             ctx: ctx.clone(),
             server_side: opts.server_side,
-            names: server_hostname.map_or(Names::None, Names::Client),
+            aux: Aux::new(server_hostname.as_deref()),
             session: None,
             state: State::New,
             records: RecordSplitter::default(),
@@ -271,10 +309,7 @@ impl Connection {
 
     /// The (A-label) server hostname given at creation (clients).
     pub fn server_hostname(&self) -> Option<&str> {
-        match &self.names {
-            Names::Client(h) => Some(h),
-            _ => None,
-        }
+        self.aux.host()
     }
 
     /// The context this connection uses.
@@ -300,9 +335,9 @@ impl Connection {
     /// What the server saw in the ClientHello (None on clients / before it arrived).
     /// Built on each call from the few bytes the connection keeps.
     pub fn client_hello(&self) -> Option<HelloInfo> {
-        match &self.names {
-            Names::Server(packed) => Some(hello::unpack(packed)),
-            _ => None,
+        match self.aux.split().1 {
+            [] => None,
+            packed => Some(hello::unpack(packed)),
         }
     }
 
@@ -508,10 +543,10 @@ impl Connection {
         }
         let built = self
             .ctx
-            .client_config(matches!(self.names, Names::Client(_)))
+            .client_config(self.aux.host().is_some())
             .and_then(|cfg| {
-                let name = match &self.names {
-                    Names::Client(h) => ServerName::try_from(&**h)
+                let name = match self.aux.host() {
+                    Some(h) => ServerName::try_from(h)
                         .map(|n| n.to_owned())
                         .map_err(|_| SslError::value(format!("invalid server_hostname {h:?}")))?,
                     // No SNI is sent (enable_sni is off); the verifier skips the name check.
@@ -628,10 +663,7 @@ impl Connection {
             // only a client's handshake verifies, so data records skip the hand-over.
             // Session values arrive in this connection's `received` (issue 5).
             State::Client(c) => {
-                let host = match &self.names {
-                    Names::Client(h) => Some(&**h),
-                    _ => None,
-                };
+                let host = self.aux.host();
                 crate::session_store::client_scope(&mut self.received, None, || {
                     // Until the chain was verified (or taken from a resumed session).
                     if host.is_some() && c.is_handshaking() && c.peer_certificates().is_none() {
@@ -706,7 +738,7 @@ impl Connection {
                 .map(|it| it.map(<[u8]>::to_vec).collect())
                 .unwrap_or_default(),
         };
-        self.names = Names::Server(hello::pack(&info));
+        self.aux.add_hello(&info);
         // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
         if self.ctx.settings().extras.sni_callback.is_some() {
             let name = info.server_name.as_deref();

@@ -21,7 +21,7 @@ fn bench_json_runs_one_tiny_case() {
     assert_eq!(c["unit"], "bytes/pair");
     // The raw rustls side always runs: an established pair holds some heap.
     assert!(c["raw"].as_f64().expect("raw figure") > 1000.0);
-    for key in ["pyssl", "ratio"] {
+    for key in ["pyssl", "ratio", "ratio_lo", "ratio_hi"] {
         assert!(
             c.get(key).is_some(),
             "{key} present (null when unavailable)"

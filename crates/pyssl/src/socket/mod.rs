@@ -229,8 +229,7 @@ impl<S: Transport> From<UnwrapError<S>> for SslError {
 impl<S: Transport> SslSocket<S> {
     /// Runs (or, non-blocking, continues) the handshake.
     pub fn do_handshake(&mut self) -> Result<()> {
-        let (conn, io) = self.parts(OpKind::Handshake)?;
-        conn.do_handshake(io)
+        self.run(OpKind::Handshake, |conn, io| conn.do_handshake(io))
     }
 
     /// `recv(buflen)`: up to `buflen` bytes; empty at EOF (close_notify, or a ragged EOF when
@@ -253,48 +252,49 @@ impl<S: Transport> SslSocket<S> {
             return Ok(0);
         }
         let suppress = self.suppress_ragged_eofs;
-        let (conn, io) = self.parts(OpKind::Read)?;
-        match conn.read(io, buf) {
+        self.run(OpKind::Read, |conn, io| match conn.read(io, buf) {
             Err(e) if e.kind() == ErrorKind::Eof && suppress => Ok(0),
             other => other,
-        }
+        })
     }
 
     /// `send(data)`: blocking (or with a timeout) sends everything; non-blocking sends at
     /// most one chunk and raises SSLWantWrite when the stream is full — then call `send`
     /// again with the same data, as OpenSSL requires.
     pub fn send(&mut self, data: &[u8]) -> Result<usize> {
-        self.check_open()?;
         let nonblocking = self.wire.mode == Mode::NonBlocking;
-        let conn = self.obj.connection_mut();
-        let io = self.wire.begin(OpKind::Write);
-        if let Some(n) = self.pending_write {
-            io.push(conn)?;
-            self.pending_write = None;
-            return Ok(n);
-        }
-        if let Some(e) = conn.error() {
-            return Err(e.clone());
-        }
-        if !conn.is_handshake_done() {
-            conn.do_handshake(io)?;
-        }
-        let mut off = 0;
-        while off < data.len() {
-            let end = data.len().min(off + WRITE_CHUNK);
-            let n = conn.write_plaintext(&data[off..end])?;
-            if let Err(e) = io.push(conn) {
-                if e.kind() == ErrorKind::WantWrite {
-                    self.pending_write = Some(off + n);
+        let mut pending = self.pending_write.take();
+        let r = self.run(OpKind::Write, |conn, io| {
+            if let Some(n) = pending {
+                io.push(conn)?;
+                pending = None;
+                return Ok(n);
+            }
+            if let Some(e) = conn.error() {
+                return Err(e.clone());
+            }
+            if !conn.is_handshake_done() {
+                conn.do_handshake(io)?;
+            }
+            let mut off = 0;
+            while off < data.len() {
+                let end = data.len().min(off + WRITE_CHUNK);
+                let n = conn.write_plaintext(&data[off..end])?;
+                if let Err(e) = io.push(conn) {
+                    if e.kind() == ErrorKind::WantWrite {
+                        pending = Some(off + n);
+                    }
+                    return Err(e);
                 }
-                return Err(e);
+                off += n;
+                if nonblocking {
+                    break;
+                }
             }
-            off += n;
-            if nonblocking {
-                break;
-            }
-        }
-        Ok(off)
+            Ok(off)
+        });
+        self.pending_write = pending;
+        r
     }
 
     /// `write(data)`: the same as [`send`](Self::send).
@@ -320,11 +320,11 @@ impl<S: Transport> SslSocket<S> {
     /// Every byte the peer sent after its close_notify is still unread on the stream.
     pub fn unwrap(mut self) -> std::result::Result<S, UnwrapError<S>> {
         let r = self
-            .parts(OpKind::Shutdown)
-            .and_then(|(conn, io)| conn.shutdown(io));
+            .run(OpKind::Shutdown, |conn, io| conn.shutdown(io))
+            .and_then(|()| self.wire.settle());
         match r {
             Ok(()) => {
-                debug_assert_eq!(self.wire.unconsumed(), 0);
+                debug_assert!(self.wire.stream_exact());
                 Ok(self.wire.sock)
             }
             Err(error) => Err(UnwrapError {
@@ -337,12 +337,13 @@ impl<S: Transport> SslSocket<S> {
     /// Sends close_notify without waiting for the peer's (what a server does before
     /// closing); [`unwrap`](Self::unwrap) does this and then waits.
     pub fn close_notify(&mut self) -> Result<()> {
-        let (conn, io) = self.parts(OpKind::Shutdown)?;
-        if let Some(e) = conn.error() {
-            return Err(e.clone());
-        }
-        conn.send_close_notify();
-        io.push(conn)
+        self.run(OpKind::Shutdown, |conn, io| {
+            if let Some(e) = conn.error() {
+                return Err(e.clone());
+            }
+            conn.send_close_notify();
+            io.push(conn)
+        })
     }
 
     /// `shutdown(how)`: shuts the stream down (no close_notify, as CPython); later TLS
@@ -369,11 +370,14 @@ impl<S: Transport> SslSocket<S> {
         self.wire.mode != Mode::NonBlocking
     }
 
-    /// `detach()`: the stream, without a TLS shutdown. Reads never go past a record that may
-    /// be an alert, so after the peer's close_notify the stream is positioned right after it;
-    /// elsewhere it may be up to one record header (5 bytes) further (see the `record`
-    /// module).
-    pub fn into_inner(self) -> S {
+    /// `detach()`: the stream, without a TLS shutdown. Reads never consume a byte after a
+    /// record that may be an alert, so after the peer's close_notify the stream is positioned
+    /// right after it. Elsewhere a stream that can peek (`TcpStream`) is positioned right
+    /// after the last byte the engine took; others may be up to one record header (5 bytes)
+    /// further (see the `record` module).
+    pub fn into_inner(mut self) -> S {
+        // Only fails if someone else read the stream under us; nothing to report then.
+        let _ = self.wire.settle();
         self.wire.sock
     }
 
@@ -392,10 +396,18 @@ impl<S: Transport> SslSocket<S> {
         self.suppress_ragged_eofs
     }
 
-    /// The engine connection and the stream driver, with `op`'s clock started.
-    fn parts(&mut self, op: OpKind) -> Result<(&mut Connection, &mut Wire<S>)> {
+    /// Runs one operation on the engine connection and the stream driver (with `op`'s
+    /// clock started), then consumes from the stream exactly what the engine took.
+    fn run<T>(
+        &mut self,
+        op: OpKind,
+        f: impl FnOnce(&mut Connection, &mut Wire<S>) -> Result<T>,
+    ) -> Result<T> {
         self.check_open()?;
-        Ok((self.obj.connection_mut(), self.wire.begin(op)))
+        let r = f(self.obj.connection_mut(), self.wire.begin(op));
+        let settled = self.wire.end_op();
+        let v = r?;
+        settled.map(|()| v)
     }
 
     fn check_open(&self) -> Result<()> {
@@ -422,7 +434,7 @@ impl<S: Transport> Write for SslSocket<S> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        let (conn, io) = self.parts(OpKind::Write).map_err(errors::to_io_error)?;
-        io.push(conn).map_err(errors::to_io_error)
+        self.run(OpKind::Write, |conn, io| io.push(conn))
+            .map_err(errors::to_io_error)
     }
 }

@@ -38,6 +38,19 @@ pub trait Transport: Read + Write {
         let _ = how;
         Ok(())
     }
+    /// Copies received bytes into `buf` without consuming them (`MSG_PEEK`), waiting as
+    /// `read` does; a later `read` returns the same bytes. Streams that cannot peek return
+    /// `ErrorKind::Unsupported` (the default): the socket then reads TLS records exactly,
+    /// which costs more system calls.
+    fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let _ = buf;
+        Err(unsupported("peeks"))
+    }
+    /// Consumes up to `buf.len()` bytes that [`peek`](Self::peek) has already returned and
+    /// says how many; the bytes may or may not be copied into `buf`. The default reads.
+    fn consume_peeked(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.read(buf)
+    }
 }
 
 fn unsupported(what: &str) -> io::Error {
@@ -59,6 +72,15 @@ impl Transport for TcpStream {
     }
     fn shutdown(&self, how: Shutdown) -> io::Result<()> {
         TcpStream::shutdown(self, how)
+    }
+    fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        TcpStream::peek(self, buf)
+    }
+    /// On Linux `recv(MSG_TRUNC)`: the kernel drops the bytes without copying them.
+    #[cfg(target_os = "linux")]
+    fn consume_peeked(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let (_, n) = rustix::net::recv(&*self, buf, rustix::net::RecvFlags::TRUNC)?;
+        Ok(n)
     }
 }
 

@@ -1,6 +1,17 @@
-//! [`Wire`]: the engine's [`TlsIo`] over a real stream — record-exact reads, writes
-//! straight from the engine into the stream, and CPython's blocking / timeout /
-//! non-blocking behaviour for each wait.
+//! [`Wire`]: the engine's [`TlsIo`] over a real stream — reads that never consume a byte
+//! after the peer's close_notify, writes straight from the engine into the stream, and
+//! CPython's blocking / timeout / non-blocking behaviour for each wait.
+//!
+//! Reading: a stream that can peek (`TcpStream`: `MSG_PEEK`) is peeked as far as the
+//! buffer allows, the engine takes records from the peeked bytes one at a time (stopping
+//! after a close_notify), and the bytes it took are consumed from the stream
+//! ([`Wire::settle`], without a copy on Linux) before the next peek, at the end of an
+//! operation that took all that was peeked ([`Wire::end_op`]), and before the stream is
+//! handed back (`unwrap()`, `detach()`). So `unwrap()` leaves everything after the
+//! close_notify unread, `select()`/`poll()` readiness means what it does in CPython (the
+//! stream looks readable between operations only while not-yet-taken bytes are on it), and
+//! a run of records costs one peek plus one discard per buffer instead of two reads per
+//! record. Other streams fall back to record-exact reads ([`RecordReader`]).
 
 use std::io;
 use std::time::Duration;
@@ -12,17 +23,30 @@ use super::transport::Transport;
 use crate::engine::{Connection, Pull, TlsIo};
 use crate::{Result, SslError};
 
-/// Receive buffer: one full TLS record (header + largest body).
+/// Receive buffer for record-exact reads: one full TLS record (header + largest body).
 const RECV_BUF: usize = 5 + 16384 + 2048;
+/// Receive buffer to start peeking with: enough for most handshake flights (the engine
+/// takes partial records, so a larger flight only costs another peek).
+const PEEK_START: usize = 4 * 1024;
+/// What the peek buffer grows to (×4 each time a peek fills it, i.e. for a stream of
+/// records): several records per peek.
+const PEEK_BUF: usize = 64 * 1024;
 
 /// The stream side of an `SslSocket`.
 pub(crate) struct Wire<S> {
     pub(crate) sock: S,
     records: RecordReader,
     rbuf: Vec<u8>,
-    /// Bytes read from the stream but not yet taken by the engine: `rbuf[rstart..rend]`.
+    /// Bytes received but not yet taken by the engine: `rbuf[rstart..rend]` (when peeking,
+    /// they are still on the stream too).
     rstart: usize,
     rend: usize,
+    /// Reads peek and consume only what the engine took; cleared for good when the stream
+    /// cannot peek.
+    peeking: bool,
+    /// Peeked bytes the engine has taken that are still on the stream (the last `debt`
+    /// bytes of `rbuf[..rstart]`).
+    debt: usize,
     pub(crate) mode: Mode,
     /// The read and write timeouts last set on the stream (`None`: unknown), so waits
     /// re-arm `SO_RCVTIMEO`/`SO_SNDTIMEO` only when the budget left has drifted away from it.
@@ -36,9 +60,11 @@ impl<S: Transport> Wire<S> {
         Wire {
             sock,
             records: RecordReader::default(),
-            rbuf: vec![0; RECV_BUF],
+            rbuf: vec![0; PEEK_START],
             rstart: 0,
             rend: 0,
+            peeking: true,
+            debt: 0,
             mode: Mode::Blocking,
             applied: [None, None],
             op: OpKind::Read,
@@ -72,10 +98,84 @@ impl<S: Transport> Wire<S> {
         Ok(())
     }
 
-    /// Bytes read from the stream that the engine has not consumed (normally none: reads
-    /// stop at record boundaries).
-    pub(crate) fn unconsumed(&self) -> usize {
-        self.rend - self.rstart
+    /// Whether the stream holds exactly the bytes the engine has not taken (after
+    /// [`settle`](Self::settle); without peeking, reads stop at record boundaries).
+    pub(crate) fn stream_exact(&self) -> bool {
+        self.debt == 0 && (self.peeking || self.rstart == self.rend)
+    }
+
+    /// At the end of an operation: [`settle`](Self::settle)s unless peeked bytes the engine
+    /// has not taken are still waiting (then the stream is truthfully readable and the next
+    /// refill settles everything with one call, so a run of records costs one peek and one
+    /// discard per buffer, not per record).
+    pub(crate) fn end_op(&mut self) -> Result<()> {
+        if self.rstart == self.rend {
+            self.settle()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Consumes from the stream the peeked bytes the engine has taken. They are queued
+    /// already, so this never waits; if copied at all, they land on their own copy in
+    /// `rbuf`.
+    pub(crate) fn settle(&mut self) -> Result<()> {
+        while self.debt > 0 {
+            let at = self.rstart - self.debt;
+            match self.sock.consume_peeked(&mut self.rbuf[at..self.rstart]) {
+                Ok(0) => {
+                    return Err(os_error(&io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "peeked bytes vanished from the stream",
+                    )))
+                }
+                Ok(n) => self.debt -= n.min(self.debt),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(os_error(&e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Refills the empty receive buffer from the stream; `Some` when there is nothing to
+    /// feed (EOF, or would block in non-blocking mode).
+    fn fill(&mut self, conn: &Connection) -> Result<Option<Pull>> {
+        if self.peeking {
+            self.settle()?;
+        } else {
+            self.records.set_tls12(conn.version() == Some("TLSv1.2"));
+        }
+        loop {
+            self.wait_budget(Direction::Read)?;
+            let r = if self.peeking {
+                self.sock.peek(&mut self.rbuf)
+            } else {
+                self.records.read_from(&mut self.sock, &mut self.rbuf)
+            };
+            match r {
+                Ok(0) => return Ok(Some(Pull::Eof)),
+                Ok(n) => {
+                    self.rstart = 0;
+                    self.rend = n;
+                    if self.peeking && n == self.rbuf.len() && n < PEEK_BUF {
+                        self.rbuf.resize((4 * n).min(PEEK_BUF), 0);
+                    }
+                    return Ok(None);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Unsupported && self.peeking => {
+                    self.peeking = false;
+                    self.rbuf.resize(RECV_BUF, 0);
+                    self.records.set_tls12(conn.version() == Some("TLSv1.2"));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if is_would_block(&e) => {
+                    if !self.keep_waiting(Direction::Read)? {
+                        return Ok(Some(Pull::WouldBlock));
+                    }
+                }
+                Err(e) => return Err(os_error(&e)),
+            }
+        }
     }
 
     /// Before a wait: makes the stream's timeout for `dir` what is left of the budget.
@@ -143,32 +243,30 @@ fn is_would_block(e: &io::Error) -> bool {
 impl<S: Transport> TlsIo for Wire<S> {
     fn pull(&mut self, conn: &mut Connection) -> Result<Pull> {
         if self.rstart == self.rend {
-            self.records.set_tls12(conn.version() == Some("TLSv1.2"));
-            loop {
-                self.wait_budget(Direction::Read)?;
-                match self.records.read_from(&mut self.sock, &mut self.rbuf) {
-                    Ok(0) => return Ok(Pull::Eof),
-                    Ok(n) => {
-                        self.rstart = 0;
-                        self.rend = n;
-                        break;
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) if is_would_block(&e) => {
-                        if !self.keep_waiting(Direction::Read)? {
-                            return Ok(Pull::WouldBlock);
-                        }
-                    }
-                    Err(e) => return Err(os_error(&e)),
-                }
+            if let Some(p) = self.fill(conn)? {
+                return Ok(p);
             }
         }
         let n = conn.feed(&self.rbuf[self.rstart..self.rend])?;
         self.rstart += n;
+        if self.peeking {
+            self.debt += n;
+        }
         Ok(if n == 0 { Pull::WouldBlock } else { Pull::Fed })
     }
 
     fn push(&mut self, conn: &mut Connection) -> Result<()> {
+        // Mid-handshake with more of the peer's flight already received: answer it all in
+        // one write once it is taken (TLS 1.3's change_cipher_spec goes out with the
+        // Finished, as with raw rustls), not one segment per record. The engine feeds the
+        // rest without waiting and pushes again before any wait.
+        if self.rstart < self.rend
+            && !conn.is_handshake_done()
+            && conn.error().is_none()
+            && !conn.received_close_notify()
+        {
+            return Ok(());
+        }
         while conn.wants_write() {
             self.wait_budget(Direction::Write)?;
             match conn.write_tls(&mut self.sock) {

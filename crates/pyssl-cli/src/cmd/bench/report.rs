@@ -1,11 +1,13 @@
 //! Output: a human table, or the `--json` array (one object per case).
 
 use super::runner::{Outcome, SideResult};
-use super::stats::{self, display};
+use super::stats::display;
 use serde_json::{json, Value};
 
-/// The JSON array: `case`, `unit`, `pyssl`, `raw`, `ratio` (pyssl/raw medians; null when a side
-/// has no figure), plus min/max per side, rounds and a `note` saying why a figure is missing.
+/// The JSON array: `case`, `unit`, `pyssl`, `raw` (each side's median), `ratio` (median of the
+/// per-pair pyssl/raw ratios; null when a side has no figure), plus `ratio_lo`/`ratio_hi` (its
+/// ~95 % confidence interval), min/max per side, `rounds` (pairs) and a `note` saying why a
+/// figure is missing.
 pub fn json(outcomes: &[Outcome]) -> Value {
     Value::Array(outcomes.iter().map(object).collect())
 }
@@ -13,12 +15,15 @@ pub fn json(outcomes: &[Outcome]) -> Value {
 fn object(o: &Outcome) -> Value {
     let p = o.pyssl.as_ref().ok();
     let r = o.raw.as_ref().ok();
+    let c = o.paired.as_ref();
     let mut v = json!({
         "case": o.case.name,
         "unit": o.case.unit,
         "pyssl": p.map(|s| s.median),
         "raw": r.map(|s| s.median),
-        "ratio": stats::ratio(p, r),
+        "ratio": c.map(|c| c.ratio),
+        "ratio_lo": c.map(|c| c.lo),
+        "ratio_hi": c.map(|c| c.hi),
         "pyssl_min": p.map(|s| s.min),
         "pyssl_max": p.map(|s| s.max),
         "raw_min": r.map(|s| s.min),
@@ -42,12 +47,13 @@ pub fn table(outcomes: &[Outcome], header: &str) -> String {
         "unit".to_string(),
         "pyssl median (min-max)".to_string(),
         "raw rustls median (min-max)".to_string(),
-        "pyssl/raw".to_string(),
+        "pyssl/raw (95% CI)".to_string(),
     ]];
     let mut notes = Vec::new();
     for o in outcomes {
-        let ratio = stats::ratio(o.pyssl.as_ref().ok(), o.raw.as_ref().ok())
-            .map(|r| format!("{r:.3}"))
+        let ratio = o
+            .paired
+            .map(|c| format!("{:.3} ({:.3}-{:.3})", c.ratio, c.lo, c.hi))
             .unwrap_or_else(|| "-".into());
         rows.push([
             o.case.name.to_string(),

@@ -1,18 +1,19 @@
-//! Runs one case: builds both sides, sizes a batch, then measures the sides interleaved
-//! (A B, B A, A B, …) so drift on a shared machine hits both equally.
+//! Runs one case: builds both sides, sizes a short batch, then measures the sides in many
+//! adjacent pairs (A B, B A, A B, …) so that drift on a shared machine hits both sides of a
+//! pair alike and cancels in the pair's ratio.
 
 use super::cases::{self, Case, Kind, Side, Work};
 use super::clock::{Scope, Stamp};
 use super::fixtures::Fixtures;
-use super::stats::{self, Summary};
+use super::stats::{self, Paired, Summary};
 use std::io::{IsTerminal, Write};
 
 /// Tuning for a run.
 #[derive(Clone, Copy, Debug)]
 pub struct Plan {
-    /// Measured rounds per side.
+    /// Measured pairs of rounds (one round per side each).
     pub rounds: usize,
-    /// Target CPU seconds per batch.
+    /// Target CPU seconds per round.
     pub target_secs: f64,
     /// Fixed iterations per batch (skips calibration), if set.
     pub iters: Option<u64>,
@@ -37,7 +38,12 @@ pub struct Outcome {
     pub pyssl: SideResult,
     /// raw rustls' figures.
     pub raw: SideResult,
+    /// pyssl/raw from the paired rounds, when both sides have figures.
+    pub paired: Option<Paired>,
 }
+
+/// Pairs measured for heap cases: their figure is a byte count, which load does not move.
+const HEAP_ROUNDS: usize = 11;
 
 /// Progress line on stderr, shown only when stderr is a terminal.
 pub struct Progress {
@@ -111,13 +117,14 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
         Scope::Thread
     };
 
+    let rounds = if case.kind == Kind::Heap {
+        plan.rounds.min(HEAP_ROUNDS)
+    } else {
+        plan.rounds
+    };
     let mut samples: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
-    for round in 0..plan.rounds {
-        progress.show(
-            index,
-            case.name,
-            &format!("round {}/{}", round + 1, plan.rounds),
-        );
+    for round in 0..rounds {
+        progress.show(index, case.name, &format!("pair {}/{rounds}", round + 1));
         let order: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for i in order {
             let (_, slot) = &mut sides[i];
@@ -131,13 +138,16 @@ pub fn run(case: &Case, fx: &Fixtures, plan: &Plan, progress: &Progress, index: 
         }
     }
 
-    let mut results = sides.into_iter().zip(samples).map(|((_, slot), s)| {
-        slot.and_then(|_| stats::summarize(&s).ok_or_else(|| "no valid samples".to_string()))
+    let [p, r] = &samples;
+    let paired = stats::paired(p, r);
+    let mut results = sides.into_iter().zip(&samples).map(|((_, slot), s)| {
+        slot.and_then(|_| stats::summarize(s).ok_or_else(|| "no valid samples".to_string()))
     });
     let pyssl = results.next().unwrap_or_else(|| Err("missing".into()));
     let raw = results.next().unwrap_or_else(|| Err("missing".into()));
     Outcome {
         case: *case,
+        paired: paired.filter(|_| pyssl.is_ok() && raw.is_ok()),
         pyssl,
         raw,
     }

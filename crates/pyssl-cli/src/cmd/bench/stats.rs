@@ -1,4 +1,5 @@
-//! Summaries of repeated measurements: median, min and max, and the pyssl/raw ratio.
+//! Summaries of repeated measurements: each side's median, min and max, and the pyssl/raw
+//! ratio as the median of per-pair ratios with a 95 % confidence interval.
 
 /// The summary of one side's rounds of one case.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,10 +35,43 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
     })
 }
 
-/// `pyssl / raw` of the medians; `None` when either is missing or raw is zero.
-pub fn ratio(pyssl: Option<&Summary>, raw: Option<&Summary>) -> Option<f64> {
-    let (p, r) = (pyssl?, raw?);
-    (r.median != 0.0).then(|| p.median / r.median)
+/// The pyssl/raw comparison of one case, from its paired rounds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Paired {
+    /// Median of the per-pair ratios `pyssl[i] / raw[i]` (geometric mean of the middle two
+    /// for an even count, so `raw/pyssl` would give exactly the reciprocal).
+    pub ratio: f64,
+    /// Lower end of the distribution-free ~95 % confidence interval of that median.
+    pub lo: f64,
+    /// Upper end of it.
+    pub hi: f64,
+}
+
+/// Compares rounds measured in adjacent pairs: `pyssl[i]` and `raw[i]` ran back to back, so
+/// their ratio cancels whatever the machine did on a time scale longer than a round. The
+/// interval is the order statistics `x(j)`, `x(n+1-j)` of the `n` sorted per-pair ratios with
+/// `j = floor((n+1)/2 - 0.98 sqrt(n))` (at least 1): the normal approximation of the binomial
+/// sign-test interval. `None` without pairs, or when any figure is not finite and positive.
+pub fn paired(pyssl: &[f64], raw: &[f64]) -> Option<Paired> {
+    let mut x = Vec::with_capacity(pyssl.len());
+    for (p, r) in pyssl.iter().zip(raw) {
+        let q = p / r;
+        if !(q.is_finite() && q > 0.0 && *p > 0.0) {
+            return None;
+        }
+        x.push(q);
+    }
+    x.sort_by(f64::total_cmp);
+    let n = x.len();
+    if n == 0 {
+        return None;
+    }
+    let j = (((n + 1) as f64 / 2.0 - 0.98 * (n as f64).sqrt()).floor() as usize).max(1);
+    Some(Paired {
+        ratio: (x[(n - 1) / 2] * x[n / 2]).sqrt(),
+        lo: x[j - 1],
+        hi: x[n - j],
+    })
 }
 
 /// How many iterations make one batch last about `target` seconds, given that `probe_iters`
@@ -97,13 +131,44 @@ mod tests {
     }
 
     #[test]
-    fn ratio_is_pyssl_over_raw_median() {
-        let p = summarize(&[90.0]).unwrap();
-        let r = summarize(&[100.0]).unwrap();
-        assert_eq!(ratio(Some(&p), Some(&r)), Some(0.9));
-        assert_eq!(ratio(None, Some(&r)), None);
-        let zero = summarize(&[0.0]).unwrap();
-        assert_eq!(ratio(Some(&p), Some(&zero)), None);
+    fn paired_ratio_is_median_of_per_pair_ratios() {
+        // Per-pair ratios 0.9, 1.0, 0.8, 0.95, 2.0: median 0.95 although the sides' own
+        // medians (100 and 100) would say 1.0 — drift between pairs cancels, the outlier
+        // pair moves nothing.
+        let p = [90.0, 200.0, 40.0, 95.0, 200.0];
+        let r = [100.0, 200.0, 50.0, 100.0, 100.0];
+        let s = paired(&p, &r).unwrap();
+        assert!((s.ratio - 0.95).abs() < 1e-12, "{s:?}");
+        // n = 5: j = floor(3 - 2.19) = 0 -> 1, the interval is min..max.
+        assert!((s.lo - 0.8).abs() < 1e-12 && (s.hi - 2.0).abs() < 1e-12);
+        // Swapping the sides gives exactly the reciprocal, also for an even count.
+        let (p4, r4) = (&p[..4], &r[..4]);
+        let (a, b) = (paired(p4, r4).unwrap(), paired(r4, p4).unwrap());
+        assert!((a.ratio * b.ratio - 1.0).abs() < 1e-12);
+        assert!((a.ratio - (0.9_f64 * 0.95).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn paired_interval_narrows_with_more_pairs() {
+        // Ratios 0.50, 0.51, …, 1.50 (101 pairs): median 1.0; j = floor(51 - 9.85) = 41.
+        let p: Vec<f64> = (0..101).map(|i| 50.0 + i as f64).collect();
+        let r = vec![100.0; 101];
+        let s = paired(&p, &r).unwrap();
+        assert!((s.ratio - 1.0).abs() < 1e-12);
+        assert!(
+            (s.lo - 0.90).abs() < 1e-12 && (s.hi - 1.10).abs() < 1e-12,
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn paired_needs_positive_finite_pairs() {
+        assert_eq!(paired(&[], &[]), None);
+        assert_eq!(paired(&[1.0], &[0.0]), None);
+        assert_eq!(paired(&[0.0], &[1.0]), None);
+        assert_eq!(paired(&[f64::NAN], &[1.0]), None);
+        // Unpaired leftovers (a side that failed mid-run) are ignored by zip.
+        assert_eq!(paired(&[2.0, 5.0], &[1.0]).unwrap().ratio, 2.0);
     }
 
     #[test]

@@ -426,6 +426,12 @@ impl ServerCache {
 impl StoresServerSessions for ServerCache {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if m.1.capacity() == 0 {
+            // Full size on first use, as rustls' own cache: no rehash or regrowth while
+            // the cache fills (heap stays flat per handshake; no copy of every entry).
+            m.0.reserve(SERVER_CACHE_SIZE);
+            m.1.reserve(SERVER_CACHE_SIZE);
+        }
         if !m.0.contains_key(&key) {
             if m.0.len() >= SERVER_CACHE_SIZE {
                 if let Some(old) = m.1.pop_front() {

@@ -176,3 +176,25 @@ fn tls13_client_answers_the_server_flight_in_one_write() {
     assert_eq!(c.recv(100).unwrap(), b"ping");
     server.join().unwrap();
 }
+
+#[test]
+fn a_non_blocking_stream_wrapped_for_blocking_io_blocks() {
+    for timeout in [None, T] {
+        let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
+        let server = thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            // The client's handshake and first recv must wait for these.
+            thread::sleep(Duration::from_millis(50));
+            s.sendall(b"late").unwrap();
+        });
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.set_nonblocking(true).unwrap();
+        let opts = SocketOptions {
+            timeout,
+            ..client_opts()
+        };
+        let mut c = client_ctx(false, &[]).wrap_socket(tcp, opts).unwrap();
+        assert_eq!(c.recv(10).unwrap(), b"late", "timeout {timeout:?}");
+        server.join().unwrap();
+    }
+}

@@ -48,6 +48,9 @@ pub(crate) struct Wire<S> {
     /// bytes of `rbuf[..rstart]`).
     debt: usize,
     pub(crate) mode: Mode,
+    /// Whether the stream is in non-blocking mode, as far as we know (`None`: as handed to
+    /// us, not switched yet).
+    fd_nonblocking: Option<bool>,
     /// The read and write timeouts last set on the stream (`None`: unknown), so waits
     /// re-arm `SO_RCVTIMEO`/`SO_SNDTIMEO` only when the budget left has drifted away from it.
     applied: [Option<Option<Duration>>; 2],
@@ -66,6 +69,7 @@ impl<S: Transport> Wire<S> {
             peeking: true,
             debt: 0,
             mode: Mode::Blocking,
+            fd_nonblocking: None,
             applied: [None, None],
             op: OpKind::Read,
             deadline: Deadline::start(Mode::Blocking),
@@ -81,9 +85,16 @@ impl<S: Transport> Wire<S> {
 
     /// Switches blocking / timeout / non-blocking mode.
     pub(crate) fn set_mode(&mut self, mode: Mode) -> Result<()> {
-        self.sock
-            .set_nonblocking(mode == Mode::NonBlocking)
-            .map_err(|e| os_error(&e))?;
+        // A stream not switched by us yet is left as it is when it should block: one that
+        // turns out to be non-blocking is switched at its first would-block (see
+        // `keep_waiting`), which saves a system call per socket in the usual case.
+        let nonblocking = mode == Mode::NonBlocking;
+        if nonblocking || self.fd_nonblocking == Some(true) {
+            self.sock
+                .set_nonblocking(nonblocking)
+                .map_err(|e| os_error(&e))?;
+            self.fd_nonblocking = Some(nonblocking);
+        }
         if let Mode::Timeout(t) = mode {
             // Probe support now rather than at the first read.
             self.sock
@@ -202,7 +213,14 @@ impl<S: Transport> Wire<S> {
 
     /// After the stream said "would block": `Ok(true)` to wait again (time is left),
     /// `Ok(false)` to report SSLWant* (non-blocking), or the TimeoutError.
-    fn keep_waiting(&self, dir: Direction) -> Result<bool> {
+    fn keep_waiting(&mut self, dir: Direction) -> Result<bool> {
+        if self.mode != Mode::NonBlocking && self.fd_nonblocking.is_none() {
+            // Blocking or timeout mode on a stream that may be non-blocking on its own:
+            // make it block, then try again.
+            self.sock.set_nonblocking(false).map_err(|e| os_error(&e))?;
+            self.fd_nonblocking = Some(false);
+            return Ok(true);
+        }
         match self.mode {
             Mode::Timeout(_) => match self.deadline.remaining() {
                 Ok(_) => Ok(true),

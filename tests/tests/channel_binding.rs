@@ -170,9 +170,18 @@ fn before_handshake_and_unknown_type() {
 /// full handshake and the resumption after it (SHA-256 and SHA-384 transcripts, every
 /// TLS 1.2 AEAD).
 fn tls_unique_vs_python_client_suite(suite: &str) {
+    tls_unique_vs_python_client(suite, false);
+}
+
+/// [`tls_unique_vs_python_client_suite`] with `OP_NO_TICKET` on the pyssl server when
+/// `session_ids`: the python3 client then resumes by session ID.
+fn tls_unique_vs_python_client(suite: &str, session_ids: bool) {
     let p = pki();
     let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     ctx.set_ciphers(suite).unwrap();
+    if session_ids {
+        ctx.set_options(ctx.options() | pyssl::OP_NO_TICKET);
+    }
     let (port, server) = serve_tcp(2, move |tcp| {
         let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
         s.sendall(b"ok").unwrap();
@@ -216,15 +225,39 @@ fn tls_unique_equals_python_client_aes256_sha384() {
     tls_unique_vs_python_client_suite("ECDHE-ECDSA-AES256-GCM-SHA384");
 }
 
+#[test]
+fn tls_unique_equals_python_client_session_id_resumption() {
+    tls_unique_vs_python_client("ECDHE-ECDSA-AES128-GCM-SHA256", true);
+}
+
 /// Both ends of one in-memory TLS 1.2 connection agree on tls-unique when every record
 /// reaches the peer one byte at a time (records split anywhere, headers included), for
-/// a full handshake and a resumption.
+/// a full handshake and a resumption (ticket).
 #[test]
 fn tls_unique_agrees_with_bytewise_delivery() {
+    bytewise_pair(false, false);
+}
+
+/// The same with a client certificate (Certificate and CertificateVerify in the full
+/// handshake's transcript) and session-ID resumption (no NewSessionTicket).
+#[test]
+fn tls_unique_agrees_with_client_cert_and_session_ids() {
+    bytewise_pair(true, true);
+}
+
+fn bytewise_pair(client_cert: bool, session_ids: bool) {
     use pyssl::{MemoryBio, WrapOptions};
     let p = pki();
-    let server = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
-    let client = pyssl_tests::peers::client_ctx(false, &[]);
+    let mode = if client_cert {
+        pyssl::CERT_REQUIRED
+    } else {
+        pyssl::CERT_NONE
+    };
+    let server = server_ctx(&p.ecdsa, mode, &[]);
+    if session_ids {
+        server.set_options(server.options() | pyssl::OP_NO_TICKET);
+    }
+    let client = pyssl_tests::peers::client_ctx(client_cert, &[]);
     pin_version(&client, TlsVersion::TlsV1_2);
     let trickle = |from: &MemoryBio, to: &MemoryBio| {
         let data = from.read(None);
@@ -282,6 +315,10 @@ fn tls_unique_agrees_with_bytewise_delivery() {
         );
         assert_eq!(cu.as_ref().map(Vec::len), Some(12), "round {round}");
         assert_eq!(cu, su, "round {round}");
+        assert_eq!(s.getpeercert().unwrap().is_some(), client_cert);
+        if round == 1 {
+            assert_eq!(c.session().unwrap().has_ticket(), !session_ids);
+        }
         session = c.session();
     }
 }

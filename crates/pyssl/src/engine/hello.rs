@@ -10,8 +10,7 @@
 /// [`HelloInfo`](super::HelloInfo) is three `Vec`s; this is a few dozen bytes.
 pub(crate) fn pack(info: &super::HelloInfo, out: &mut Vec<u8>) {
     let name = info.server_name.as_deref().map(str::as_bytes);
-    let alpn: usize = info.alpn.iter().map(|p| 1 + p.len().min(255)).sum();
-    out.reserve(4 + 2 * info.cipher_suites.len() + name.map_or(0, <[u8]>::len) + alpn);
+    out.reserve_exact(packed_len(info));
     let suites = info.cipher_suites.len().min(u16::MAX as usize);
     out.extend_from_slice(&(suites as u16).to_be_bytes());
     for s in &info.cipher_suites[..suites] {
@@ -29,6 +28,13 @@ pub(crate) fn pack(info: &super::HelloInfo, out: &mut Vec<u8>) {
         out.push(p.len() as u8);
         out.extend_from_slice(p);
     }
+}
+
+/// How many bytes [`pack`] appends.
+pub(crate) fn packed_len(info: &super::HelloInfo) -> usize {
+    let name = info.server_name.as_ref().map_or(0, String::len);
+    let alpn: usize = info.alpn.iter().map(|p| 1 + p.len().min(255)).sum();
+    4 + 2 * info.cipher_suites.len() + name + alpn
 }
 
 /// The [`HelloInfo`](super::HelloInfo) that [`pack`] packed.

@@ -94,8 +94,7 @@ pub struct HelloInfo {
 pub struct Connection {
     ctx: SslContext,
     server_side: bool,
-    /// `server_hostname` and what a server keeps of the ClientHello, in one allocation
-    /// (see [`Aux`]).
+    /// `server_hostname` and what a server keeps of the ClientHello (see [`Aux`]).
     aux: Aux,
     session: Option<SslSession>,
     state: State,
@@ -114,49 +113,61 @@ pub struct Connection {
     tls_unique: crate::tls_unique::Tracker,
 }
 
-/// The `server_hostname` given at creation (A-label; a u32 length first, `u32::MAX`
-/// for none) followed, on a server once the ClientHello arrived, by the facts behind
-/// [`Connection::client_hello`] (`hello::pack`). One boxed slice for what would
-/// otherwise be two fields in every connection; None when there is neither.
+/// The `server_hostname` given at creation (A-label) and, on a server once the
+/// ClientHello arrived, the facts behind [`Connection::client_hello`] (`hello::pack`),
+/// after a copy of that hostname (a u32 length first, `u32::MAX` for none). One field
+/// for what would otherwise be two in every connection.
 #[derive(Default)]
-struct Aux(Option<Box<[u8]>>);
+enum Aux {
+    #[default]
+    None,
+    Host(Box<str>),
+    Hello(Box<[u8]>),
+}
 
 impl Aux {
-    fn new(host: Option<&str>) -> Aux {
-        Aux(host.map(|h| {
-            let mut b = Vec::with_capacity(4 + h.len());
-            b.extend_from_slice(&(h.len() as u32).to_be_bytes());
-            b.extend_from_slice(h.as_bytes());
-            b.into_boxed_slice()
-        }))
+    fn new(host: Option<Box<str>>) -> Aux {
+        host.map_or(Aux::None, Aux::Host)
     }
 
     /// (server_hostname, packed ClientHello facts — empty until they are added).
     fn split(&self) -> (Option<&str>, &[u8]) {
-        let Some(b) = self.0.as_deref() else {
-            return (None, &[]);
-        };
-        let len = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-        if len == u32::MAX {
-            return (None, &b[4..]);
+        match self {
+            Aux::None => (None, &[]),
+            Aux::Host(h) => (Some(h), &[]),
+            Aux::Hello(b) => {
+                let len = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+                if len == u32::MAX {
+                    return (None, &b[4..]);
+                }
+                let (host, rest) = b[4..].split_at(len as usize);
+                // Copied from a `str`.
+                (std::str::from_utf8(host).ok(), rest)
+            }
         }
-        let (host, rest) = b[4..].split_at(len as usize);
-        // Stored from a `&str`.
-        (std::str::from_utf8(host).ok(), rest)
     }
 
     fn host(&self) -> Option<&str> {
-        self.split().0
+        match self {
+            Aux::Host(h) => Some(h),
+            Aux::None => None,
+            Aux::Hello(_) => self.split().0,
+        }
     }
 
-    /// Appends the packed ClientHello facts.
+    /// Adds the packed ClientHello facts.
     fn add_hello(&mut self, info: &HelloInfo) {
-        let mut b = match self.0.take() {
-            Some(b) => b.into_vec(),
-            None => u32::MAX.to_be_bytes().to_vec(),
-        };
+        let host_len = self.host().map_or(0, str::len);
+        let mut b = Vec::with_capacity(4 + host_len + hello::packed_len(info));
+        match self.host() {
+            Some(h) => {
+                b.extend_from_slice(&(h.len() as u32).to_be_bytes());
+                b.extend_from_slice(h.as_bytes());
+            }
+            None => b.extend_from_slice(&u32::MAX.to_be_bytes()),
+        }
         hello::pack(info, &mut b);
-        self.0 = Some(b.into_boxed_slice());
+        *self = Aux::Hello(b.into_boxed_slice());
     }
 }
 
@@ -214,6 +225,9 @@ pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
             "server_hostname cannot be an empty string or start with a leading dot.",
         ));
     }
+    if name.is_ascii() && ascii_labels_ok(name) {
+        return Ok(name.to_owned());
+    }
     let encode_error = |pos: usize, ch: char| {
         SslError::from(pyssl_cert::CertError::other(
             "UnicodeEncodeError",
@@ -258,6 +272,27 @@ pub(crate) fn normalize_hostname(name: &str) -> Result<String> {
     })
 }
 
+/// The common case of [`normalize_hostname`] in one pass: ASCII labels, none empty
+/// (a trailing dot aside), none of 64 characters or more. Anything else takes the
+/// checks that name the error.
+fn ascii_labels_ok(name: &str) -> bool {
+    let mut run = 0usize;
+    for &c in name.strip_suffix('.').unwrap_or(name).as_bytes() {
+        if c == b'.' {
+            if run == 0 {
+                return false;
+            }
+            run = 0;
+        } else {
+            run += 1;
+            if run >= 64 {
+                return false;
+            }
+        }
+    }
+    run > 0
+}
+
 impl Connection {
     /// A connection for `ctx` with `wrap_bio`'s / `wrap_socket`'s arguments, checked as
     /// CPython checks them.
@@ -282,7 +317,7 @@ impl Connection {
         let mut c = Connection {
             ctx: ctx.clone(),
             server_side: opts.server_side,
-            aux: Aux::new(server_hostname.as_deref()),
+            aux: Aux::new(server_hostname),
             session: None,
             state: State::New,
             records: RecordSplitter::default(),
@@ -983,6 +1018,37 @@ impl Connection {
                 }
                 Pull::WouldBlock => return Err(SslError::want_read()),
                 Pull::Eof => return Err(self.eof_error()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ascii_labels_ok, normalize_hostname};
+
+    #[test]
+    fn ascii_fast_path_accepts_exactly_what_the_full_checks_accept() {
+        let long = "a".repeat(63);
+        let too_long = "a".repeat(64);
+        let names = [
+            "localhost".to_string(),
+            "a.b.".into(),
+            ".".into(),
+            "a..b".into(),
+            ".a".into(),
+            "a.".into(),
+            "a..".into(),
+            format!("{long}.x"),
+            format!("{too_long}.x"),
+            format!("x.{too_long}."),
+            "127.0.0.1".into(),
+        ];
+        for n in &names {
+            let full = normalize_hostname(n);
+            assert_eq!(ascii_labels_ok(n), full.is_ok(), "{n}");
+            if let Ok(v) = full {
+                assert_eq!(&v, n);
             }
         }
     }

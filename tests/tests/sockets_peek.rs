@@ -176,3 +176,66 @@ fn tls13_client_answers_the_server_flight_in_one_write() {
     assert_eq!(c.recv(100).unwrap(), b"ping");
     server.join().unwrap();
 }
+
+#[test]
+fn a_non_blocking_stream_wrapped_for_blocking_io_blocks() {
+    for timeout in [None, T] {
+        let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
+        let server = thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            // The client's handshake and first recv must wait for these.
+            thread::sleep(Duration::from_millis(50));
+            s.sendall(b"late").unwrap();
+        });
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.set_nonblocking(true).unwrap();
+        let opts = SocketOptions {
+            timeout,
+            ..client_opts()
+        };
+        let mut c = client_ctx(false, &[]).wrap_socket(tcp, opts).unwrap();
+        assert_eq!(c.recv(10).unwrap(), b"late", "timeout {timeout:?}");
+        server.join().unwrap();
+    }
+}
+
+#[test]
+fn wrap_socket_leaves_matching_stream_timeouts_and_replaces_others() {
+    let two = Duration::from_secs(2);
+    for (preset, timeout) in [
+        (Some(Duration::from_secs(30)), Some(two)),
+        (Some(Duration::from_secs(5)), None),
+        (Some(two), Some(two)),
+    ] {
+        let (l, port) = listener(server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]), T);
+        let server = thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            s.sendall(b"hi").unwrap();
+        });
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.set_read_timeout(preset).unwrap();
+        tcp.set_write_timeout(preset).unwrap();
+        let opts = SocketOptions {
+            timeout,
+            ..client_opts()
+        };
+        let mut c = client_ctx(false, &[]).wrap_socket(tcp, opts).unwrap();
+        assert_eq!(c.recv(10).unwrap(), b"hi");
+        let (r, w) = (
+            c.get_ref().read_timeout().unwrap(),
+            c.get_ref().write_timeout().unwrap(),
+        );
+        match timeout {
+            // Within the socket timeout (re-armed to what an operation had left, or kept
+            // when already close to it).
+            Some(t) => {
+                for got in [r, w] {
+                    let got = got.expect("a timeout is set");
+                    assert!(got <= t + Duration::from_millis(50), "{preset:?}: {got:?}");
+                }
+            }
+            None => assert_eq!((r, w), (None, None), "blocking mode clears {preset:?}"),
+        }
+        server.join().unwrap();
+    }
+}

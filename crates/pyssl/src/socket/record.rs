@@ -76,8 +76,9 @@ impl RecordReader {
         Ok(n)
     }
 
-    /// Accounts for `bytes` just read (which respected [`next_len`](Self::next_len)).
-    fn consumed(&mut self, mut bytes: &[u8]) {
+    /// Accounts for `bytes` just read (which respected [`next_len`](Self::next_len), or
+    /// were everything there was before any record boundary mattered).
+    pub(crate) fn consumed(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() && !self.passthrough {
             if self.body_left > 0 {
                 let take = self.body_left.min(bytes.len());

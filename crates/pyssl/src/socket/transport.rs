@@ -25,6 +25,16 @@ pub trait Transport: Read + Write {
             Some(_) => Err(unsupported("timeouts")),
         }
     }
+    /// The read timeout set on the stream now (`None`: none). Querying is cheaper than
+    /// setting, so the socket asks before re-arming; streams that cannot tell return
+    /// `ErrorKind::Unsupported` (the default) and are always set.
+    fn read_timeout(&self) -> io::Result<Option<Duration>> {
+        Err(unsupported("timeout queries"))
+    }
+    /// The write timeout set on the stream now (see [`read_timeout`](Self::read_timeout)).
+    fn write_timeout(&self) -> io::Result<Option<Duration>> {
+        Err(unsupported("timeout queries"))
+    }
     /// Switches non-blocking mode (reads and writes that would block fail with `WouldBlock`).
     fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
         if nonblocking {
@@ -67,6 +77,12 @@ impl Transport for TcpStream {
     fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         TcpStream::set_write_timeout(self, timeout)
     }
+    fn read_timeout(&self) -> io::Result<Option<Duration>> {
+        TcpStream::read_timeout(self)
+    }
+    fn write_timeout(&self) -> io::Result<Option<Duration>> {
+        TcpStream::write_timeout(self)
+    }
     fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
         TcpStream::set_nonblocking(self, nonblocking)
     }
@@ -91,6 +107,12 @@ impl Transport for std::os::unix::net::UnixStream {
     }
     fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
         std::os::unix::net::UnixStream::set_write_timeout(self, timeout)
+    }
+    fn read_timeout(&self) -> io::Result<Option<Duration>> {
+        std::os::unix::net::UnixStream::read_timeout(self)
+    }
+    fn write_timeout(&self) -> io::Result<Option<Duration>> {
+        std::os::unix::net::UnixStream::write_timeout(self)
     }
     fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
         std::os::unix::net::UnixStream::set_nonblocking(self, nonblocking)

@@ -44,10 +44,18 @@ pub(crate) struct Wire<S> {
     /// Reads peek and consume only what the engine took; cleared for good when the stream
     /// cannot peek.
     peeking: bool,
+    /// `rbuf` holds peeked bytes (still on the stream), not read ones.
+    rbuf_peeked: bool,
+    /// Something was written to the stream (a server's first read may then no longer take
+    /// everything there is, see [`fill`](Self::fill)).
+    wrote: bool,
     /// Peeked bytes the engine has taken that are still on the stream (the last `debt`
     /// bytes of `rbuf[..rstart]`).
     debt: usize,
     pub(crate) mode: Mode,
+    /// Whether the stream is in non-blocking mode, as far as we know (`None`: as handed to
+    /// us, not switched yet).
+    fd_nonblocking: Option<bool>,
     /// The read and write timeouts last set on the stream (`None`: unknown), so waits
     /// re-arm `SO_RCVTIMEO`/`SO_SNDTIMEO` only when the budget left has drifted away from it.
     applied: [Option<Option<Duration>>; 2],
@@ -64,8 +72,11 @@ impl<S: Transport> Wire<S> {
             rstart: 0,
             rend: 0,
             peeking: true,
+            rbuf_peeked: false,
+            wrote: false,
             debt: 0,
             mode: Mode::Blocking,
+            fd_nonblocking: None,
             applied: [None, None],
             op: OpKind::Read,
             deadline: Deadline::start(Mode::Blocking),
@@ -81,15 +92,26 @@ impl<S: Transport> Wire<S> {
 
     /// Switches blocking / timeout / non-blocking mode.
     pub(crate) fn set_mode(&mut self, mode: Mode) -> Result<()> {
-        self.sock
-            .set_nonblocking(mode == Mode::NonBlocking)
-            .map_err(|e| os_error(&e))?;
-        if let Mode::Timeout(t) = mode {
-            // Probe support now rather than at the first read.
+        // A stream not switched by us yet is left as it is when it should block: one that
+        // turns out to be non-blocking is switched at its first would-block (see
+        // `keep_waiting`), which saves a system call per socket in the usual case.
+        let nonblocking = mode == Mode::NonBlocking;
+        if nonblocking || self.fd_nonblocking == Some(true) {
             self.sock
-                .set_read_timeout(Some(t))
+                .set_nonblocking(nonblocking)
                 .map_err(|e| os_error(&e))?;
-            self.applied = [Some(Some(t)), None];
+            self.fd_nonblocking = Some(nonblocking);
+        }
+        if let Mode::Timeout(t) = mode {
+            // Usually already set (`create_connection(addr, timeout)`); otherwise set now,
+            // which also probes support rather than at the first read.
+            self.learn(Direction::Read);
+            if !matches!(self.applied[0], Some(Some(cur)) if cur.abs_diff(t) <= slack(t)) {
+                self.sock
+                    .set_read_timeout(Some(t))
+                    .map_err(|e| os_error(&e))?;
+                self.applied[0] = Some(Some(t));
+            }
         } else {
             self.apply_timeout(Direction::Read, None)?;
             self.apply_timeout(Direction::Write, None)?;
@@ -101,7 +123,7 @@ impl<S: Transport> Wire<S> {
     /// Whether the stream holds exactly the bytes the engine has not taken (after
     /// [`settle`](Self::settle); without peeking, reads stop at record boundaries).
     pub(crate) fn stream_exact(&self) -> bool {
-        self.debt == 0 && (self.peeking || self.rstart == self.rend)
+        self.debt == 0 && (self.rbuf_peeked || self.rstart == self.rend)
     }
 
     /// At the end of an operation: [`settle`](Self::settle)s unless peeked bytes the engine
@@ -140,14 +162,22 @@ impl<S: Transport> Wire<S> {
     /// Refills the empty receive buffer from the stream; `Some` when there is nothing to
     /// feed (EOF, or would block in non-blocking mode).
     fn fill(&mut self, conn: &Connection) -> Result<Option<Pull>> {
-        if self.peeking {
-            self.settle()?;
-        } else {
-            self.records.set_tls12(conn.version() == Some("TLSv1.2"));
-        }
+        self.settle()?;
+        self.records.set_tls12(conn.version() == Some("TLSv1.2"));
+        // A server that has sent nothing yet may take everything there is: until the client
+        // has our first flight, all it can have sent is its own first flight (which cannot
+        // end a session that never started), so nothing here must stay on the stream.
+        let greedy = conn.server_side() && !self.wrote;
         loop {
             self.wait_budget(Direction::Read)?;
-            let r = if self.peeking {
+            let r = if greedy {
+                let r = self.sock.read(&mut self.rbuf);
+                if let Ok(n) = r {
+                    // Keeps the record framing for record-exact reads later.
+                    self.records.consumed(&self.rbuf[..n]);
+                }
+                r
+            } else if self.peeking {
                 self.sock.peek(&mut self.rbuf)
             } else {
                 self.records.read_from(&mut self.sock, &mut self.rbuf)
@@ -157,7 +187,8 @@ impl<S: Transport> Wire<S> {
                 Ok(n) => {
                     self.rstart = 0;
                     self.rend = n;
-                    if self.peeking && n == self.rbuf.len() && n < PEEK_BUF {
+                    self.rbuf_peeked = self.peeking && !greedy;
+                    if (greedy || self.peeking) && n == self.rbuf.len() && n < PEEK_BUF {
                         self.rbuf.resize((4 * n).min(PEEK_BUF), 0);
                     }
                     return Ok(None);
@@ -187,6 +218,7 @@ impl<S: Transport> Wire<S> {
         if let Mode::Timeout(t) = self.mode {
             match self.deadline.remaining() {
                 Ok(Some(left)) => {
+                    self.learn(dir);
                     let close = matches!(self.applied[dir as usize],
                         Some(Some(cur)) if cur.abs_diff(left) <= slack(t));
                     if !close {
@@ -202,7 +234,14 @@ impl<S: Transport> Wire<S> {
 
     /// After the stream said "would block": `Ok(true)` to wait again (time is left),
     /// `Ok(false)` to report SSLWant* (non-blocking), or the TimeoutError.
-    fn keep_waiting(&self, dir: Direction) -> Result<bool> {
+    fn keep_waiting(&mut self, dir: Direction) -> Result<bool> {
+        if self.mode != Mode::NonBlocking && self.fd_nonblocking.is_none() {
+            // Blocking or timeout mode on a stream that may be non-blocking on its own:
+            // make it block, then try again.
+            self.sock.set_nonblocking(false).map_err(|e| os_error(&e))?;
+            self.fd_nonblocking = Some(false);
+            return Ok(true);
+        }
         match self.mode {
             Mode::Timeout(_) => match self.deadline.remaining() {
                 Ok(_) => Ok(true),
@@ -213,7 +252,20 @@ impl<S: Transport> Wire<S> {
         }
     }
 
+    /// Reads the stream's current timeout for `dir` if not known yet (a query costs less
+    /// than setting it again).
+    fn learn(&mut self, dir: Direction) {
+        if self.applied[dir as usize].is_none() {
+            let r = match dir {
+                Direction::Read => self.sock.read_timeout(),
+                Direction::Write => self.sock.write_timeout(),
+            };
+            self.applied[dir as usize] = r.ok();
+        }
+    }
+
     fn apply_timeout(&mut self, dir: Direction, t: Option<Duration>) -> Result<()> {
+        self.learn(dir);
         if self.applied[dir as usize] == Some(t) {
             return Ok(());
         }
@@ -249,7 +301,7 @@ impl<S: Transport> TlsIo for Wire<S> {
         }
         let n = conn.feed(&self.rbuf[self.rstart..self.rend])?;
         self.rstart += n;
-        if self.peeking {
+        if self.rbuf_peeked {
             self.debt += n;
         }
         Ok(if n == 0 { Pull::WouldBlock } else { Pull::Fed })
@@ -271,7 +323,7 @@ impl<S: Transport> TlsIo for Wire<S> {
             self.wait_budget(Direction::Write)?;
             match conn.write_tls(&mut self.sock) {
                 Ok(0) => return Err(os_error(&io::Error::from(io::ErrorKind::WriteZero))),
-                Ok(_) => {}
+                Ok(_) => self.wrote = true,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if is_would_block(&e) => {
                     if !self.keep_waiting(Direction::Write)? {

@@ -76,8 +76,14 @@ pub fn raw_handshakes(fx: &Fixtures, spec: &Spec) -> Result<Work, String> {
                     while s.conn.is_handshaking() {
                         s.conn.complete_io(&mut s.sock).map_err(err)?;
                     }
-                    // Tickets (TLS 1.3); the client may already be gone.
-                    let _ = s.conn.complete_io(&mut s.sock);
+                    // Tickets (TLS 1.3); the client may already be gone. Only written, as
+                    // pyssl's server does: `complete_io` would go on to read, waiting for
+                    // the client to close (work pyssl's side does not do).
+                    while s.conn.wants_write() {
+                        if s.conn.write_tls(&mut s.sock).is_err() {
+                            break;
+                        }
+                    }
                 }
                 Ok(())
             },

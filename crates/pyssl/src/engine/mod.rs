@@ -325,8 +325,10 @@ impl Connection {
                 "Cannot create a client socket with a PROTOCOL_TLS_SERVER context",
             ));
         }
-        let server_hostname = match opts.server_hostname.as_deref() {
-            Some(h) => Some(normalize_hostname(h)?.into_boxed_str()),
+        let server_hostname = match opts.server_hostname {
+            // What `normalize_hostname` returns unchanged: the caller's string is kept.
+            Some(h) if h.is_ascii() && ascii_labels_ok(&h) => Some(h.into_boxed_str()),
+            Some(h) => Some(normalize_hostname(&h)?.into_boxed_str()),
             None => None,
         };
         let mut c = Connection {

@@ -105,6 +105,11 @@ fn session_fields_outlive_the_ticket_they_describe() {
         assert!(s1.has_ticket(), "{version:?}");
         assert_eq!(s1.id().len(), 32, "{version:?}");
         assert!(s1.time() > 0);
+        if version == TlsVersion::TlsV1_3 {
+            // Read off what the used-up ticket left (OpenSSL: timeout = lifetime).
+            assert!(s1.ticket_lifetime_hint() > 0);
+            assert_eq!(s1.timeout(), s1.ticket_lifetime_hint());
+        }
         assert_eq!(s1, same);
         if version == TlsVersion::TlsV1_3 {
             // A new ticket, a new session (CPython: `s.session != sess` on TLS 1.3).

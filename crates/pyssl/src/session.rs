@@ -24,7 +24,7 @@ pub(crate) struct SessionData {
     /// The store of the connection it came from (resumption values), if any.
     pub(crate) store: Option<Arc<crate::session_store::ClientStore>>,
     /// The fields of the value that was newest when the session was taken.
-    pub(crate) fields: Arc<std::sync::OnceLock<SessionFields>>,
+    pub(crate) fields: Arc<crate::session_store::Fields>,
     /// Identity of the context that created it (sessions only resume with their context).
     pub(crate) context_id: usize,
 }

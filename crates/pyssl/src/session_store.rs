@@ -37,7 +37,35 @@ use crate::session::{SessionData, SessionFields, SslSession};
 const SERVER_CACHE_SIZE: usize = 20 * 1024;
 
 /// The derived fields of one value, shared with the sessions taken while it was newest.
-type FieldsCell = Arc<OnceLock<SessionFields>>;
+type FieldsCell = Arc<Fields>;
+
+/// A session value's Debug rendering source: what [`fields_of`] reads.
+type Rendered = Box<dyn std::fmt::Debug + Send + Sync>;
+
+/// The `SSLSession` fields of one session value: worked out on first use, from the
+/// value while a connection's store still holds it, else from what the store left
+/// here when the value went (rendering values nobody reads would cost more than a
+/// resumption's own work).
+#[derive(Default)]
+pub(crate) struct Fields {
+    done: OnceLock<SessionFields>,
+    /// What the value left when it went from the store, and whether it is TLS 1.3.
+    left: Mutex<Option<(Rendered, bool)>>,
+}
+
+impl std::fmt::Debug for Fields {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fields").finish_non_exhaustive()
+    }
+}
+
+impl Fields {
+    fn settled(f: SessionFields) -> Fields {
+        let cell = Fields::default();
+        let _ = cell.done.set(f);
+        cell
+    }
+}
 
 /// A session value as rustls hands it over.
 enum Value {
@@ -52,6 +80,14 @@ impl Value {
             Value::Tls13(v) => fields_of(v, true),
         }
     }
+
+    /// What [`fields_of`] needs of the value, owned (the value itself).
+    fn into_rendered(self) -> (Rendered, bool) {
+        match self {
+            Value::Tls12(v) => (Box::new(v), false),
+            Value::Tls13(v) => (Box::new(v), true),
+        }
+    }
 }
 
 /// A connection's newest session value and, once a session was taken while it was the
@@ -62,12 +98,18 @@ struct Kept {
 }
 
 impl Kept {
-    /// Computes the fields for the sessions still holding them before the value goes.
-    fn settle(&self) {
-        if let Some(cell) = &self.fields {
-            if Arc::strong_count(cell) > 1 {
-                cell.get_or_init(|| self.value.fields());
-            }
+    /// The cell of sessions still holding this value's fields, if they are not known yet.
+    fn unsettled(&self) -> Option<&FieldsCell> {
+        self.fields
+            .as_ref()
+            .filter(|cell| Arc::strong_count(cell) > 1 && cell.done.get().is_none())
+    }
+
+    /// The value goes for good: the sessions still holding its fields keep it.
+    fn settle(self) {
+        if let Some(cell) = self.unsettled() {
+            let cell = cell.clone();
+            *cell.left.lock().unwrap_or_else(|e| e.into_inner()) = Some(self.value.into_rendered());
         }
     }
 }
@@ -207,11 +249,17 @@ impl ClientSessionStore for Dispatch {
                 return None;
             }
             let kept = s.newest.take()?;
-            kept.settle();
-            match kept.value {
-                Value::Tls13(v) => Some(v),
-                Value::Tls12(_) => None,
+            // rustls takes the value: the sessions holding its fields keep a copy of
+            // the part they are read from (the TLS 1.3 value renders its fields there).
+            let left = kept.unsettled().cloned();
+            let Value::Tls13(v) = kept.value else {
+                return None;
+            };
+            if let Some(cell) = left {
+                let common: Rendered = Box::new((*v).clone());
+                *cell.left.lock().unwrap_or_else(|e| e.into_inner()) = Some((common, true));
             }
+            Some(v)
         })
     }
 }
@@ -226,15 +274,13 @@ pub(crate) fn session_of(store: Option<&Arc<ClientStore>>, context_id: usize) ->
         Some(kept.fields.get_or_insert_with(FieldsCell::default).clone())
     });
     let fields = fields.unwrap_or_else(|| {
-        let cell = FieldsCell::default();
-        let _ = cell.set(SessionFields {
+        Arc::new(Fields::settled(SessionFields {
             id: Vec::new(),
             time: now(),
             timeout: 7200,
             ticket_lifetime_hint: 0,
             has_ticket: false,
-        });
-        cell
+        }))
     });
     SslSession {
         inner: Arc::new(SessionData {
@@ -247,7 +293,8 @@ pub(crate) fn session_of(store: Option<&Arc<ClientStore>>, context_id: usize) ->
 
 /// The fields of a session (computed from its value on first use).
 pub(crate) fn fields(d: &SessionData) -> &SessionFields {
-    if let Some(f) = d.fields.get() {
+    let cell = &d.fields;
+    if let Some(f) = cell.done.get() {
         return f;
     }
     if let Some(st) = &d.store {
@@ -255,13 +302,21 @@ pub(crate) fn fields(d: &SessionData) -> &SessionFields {
         let ours = s
             .newest
             .as_ref()
-            .filter(|k| k.fields.as_ref().is_some_and(|c| Arc::ptr_eq(c, &d.fields)));
+            .filter(|k| k.fields.as_ref().is_some_and(|c| Arc::ptr_eq(c, cell)));
         if let Some(k) = ours {
-            return d.fields.get_or_init(|| k.value.fields());
+            return cell.done.get_or_init(|| k.value.fields());
         }
     }
-    // Values are settled before they go, so this is not reached.
-    d.fields.get_or_init(|| SessionFields {
+    // The value went (under the store's lock, before it was released above): it left
+    // what the fields are read from.
+    let mut left = cell.left.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((r, tls13)) = left.as_ref() {
+        let f = cell.done.get_or_init(|| fields_of(r, *tls13));
+        *left = None;
+        return f;
+    }
+    drop(left);
+    cell.done.get_or_init(|| SessionFields {
         id: Vec::new(),
         time: now(),
         timeout: 7200,
@@ -426,6 +481,12 @@ impl ServerCache {
 impl StoresServerSessions for ServerCache {
     fn put(&self, key: Vec<u8>, value: Vec<u8>) -> bool {
         let mut m = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if m.1.capacity() == 0 {
+            // Full size on first use, as rustls' own cache: no rehash or regrowth while
+            // the cache fills (heap stays flat per handshake; no copy of every entry).
+            m.0.reserve(SERVER_CACHE_SIZE);
+            m.1.reserve(SERVER_CACHE_SIZE);
+        }
         if !m.0.contains_key(&key) {
             if m.0.len() >= SERVER_CACHE_SIZE {
                 if let Some(old) = m.1.pop_front() {

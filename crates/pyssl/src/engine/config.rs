@@ -204,28 +204,58 @@ impl SslContext {
     }
 }
 
+/// The signature schemes whose support [`KeyResolver`] works out once per key, so a
+/// handshake asks no key (`choose_scheme` builds a signer per call); others are asked.
+const KNOWN_SCHEMES: [SignatureScheme; 13] = [
+    SignatureScheme::ECDSA_NISTP256_SHA256,
+    SignatureScheme::ECDSA_NISTP384_SHA384,
+    SignatureScheme::ECDSA_NISTP521_SHA512,
+    SignatureScheme::ED25519,
+    SignatureScheme::ED448,
+    SignatureScheme::RSA_PSS_SHA256,
+    SignatureScheme::RSA_PSS_SHA384,
+    SignatureScheme::RSA_PSS_SHA512,
+    SignatureScheme::RSA_PKCS1_SHA256,
+    SignatureScheme::RSA_PKCS1_SHA384,
+    SignatureScheme::RSA_PKCS1_SHA512,
+    SignatureScheme::RSA_PKCS1_SHA1,
+    SignatureScheme::ECDSA_SHA1_Legacy,
+];
+
 /// Chooses among the loaded certificate/key pairs by the peer's signature schemes
 /// (RSA + ECDSA loaded together: each client gets one it can verify).
 #[derive(Debug)]
 pub(crate) struct KeyResolver {
-    keys: Vec<Arc<CertifiedKey>>,
+    /// Each key with a bit per [`KNOWN_SCHEMES`] entry it can sign with.
+    keys: Vec<(Arc<CertifiedKey>, u16)>,
 }
 
 impl KeyResolver {
     fn new(keys: &[Arc<KeyPair>]) -> Self {
         KeyResolver {
-            keys: keys.iter().map(|k| k.certified.clone()).collect(),
+            keys: keys
+                .iter()
+                .map(|k| {
+                    let c = k.certified.clone();
+                    let mask = KNOWN_SCHEMES
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| c.key.choose_scheme(&[**s]).is_some())
+                        .fold(0_u16, |m, (i, _)| m | 1 << i);
+                    (c, mask)
+                })
+                .collect(),
         }
     }
 
     fn choose(&self, schemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
         // The peer lists schemes in preference order; take the first we can sign with.
         for scheme in schemes {
-            if let Some(k) = self
-                .keys
-                .iter()
-                .find(|k| k.key.choose_scheme(&[*scheme]).is_some())
-            {
+            let known = KNOWN_SCHEMES.iter().position(|s| s == scheme);
+            if let Some((k, _)) = self.keys.iter().find(|(k, mask)| match known {
+                Some(i) => mask & 1 << i != 0,
+                None => k.key.choose_scheme(&[*scheme]).is_some(),
+            }) {
                 return Some(k.clone());
             }
         }
@@ -250,5 +280,48 @@ impl ResolvesClientCert for KeyResolver {
 
     fn has_certs(&self) -> bool {
         !self.keys.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(alg: &'static rcgen::SignatureAlgorithm) -> Arc<KeyPair> {
+        let k = rcgen::KeyPair::generate_for(alg).expect("key");
+        let der = rustls::pki_types::PrivateKeyDer::try_from(k.serialize_der()).expect("der");
+        let signer = rustls::crypto::ring::sign::any_supported_type(&der).expect("signer");
+        Arc::new(KeyPair {
+            certified: Arc::new(CertifiedKey::new(Vec::new(), signer)),
+        })
+    }
+
+    #[test]
+    fn precomputed_schemes_choose_as_the_keys_do() {
+        let keys = [
+            key(&rcgen::PKCS_ECDSA_P384_SHA384),
+            key(&rcgen::PKCS_ECDSA_P256_SHA256),
+            key(&rcgen::PKCS_ED25519),
+        ];
+        let resolver = KeyResolver::new(&keys);
+        let mut schemes = KNOWN_SCHEMES.to_vec();
+        schemes.extend([
+            SignatureScheme::Unknown(0x081a),
+            SignatureScheme::Unknown(0x0777),
+        ]);
+        for s in &schemes {
+            let direct = keys
+                .iter()
+                .find(|k| k.certified.key.choose_scheme(&[*s]).is_some())
+                .map(|k| Arc::as_ptr(&k.certified));
+            let got = resolver.choose(&[*s]).map(|k| Arc::as_ptr(&k));
+            assert_eq!(got, direct, "{s:?}");
+        }
+        let p256 = Arc::as_ptr(&keys[1].certified);
+        let got = resolver.choose(&[
+            SignatureScheme::RSA_PSS_SHA256,
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+        ]);
+        assert_eq!(got.map(|k| Arc::as_ptr(&k)), Some(p256));
     }
 }

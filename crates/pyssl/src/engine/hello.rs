@@ -7,13 +7,19 @@
 /// Packs what a server keeps of the ClientHello (appended to `out`): the suite count
 /// (u16) and ids (u16 each), the server name's length (u16, `u16::MAX`: none) and
 /// bytes, then the ALPN offers as on the wire (a u8 length before each). A
-/// [`HelloInfo`](super::HelloInfo) is three `Vec`s; this is a few dozen bytes.
-pub(crate) fn pack(info: &super::HelloInfo, out: &mut Vec<u8>) {
-    let name = info.server_name.as_deref().map(str::as_bytes);
-    out.reserve_exact(packed_len(info));
-    let suites = info.cipher_suites.len().min(u16::MAX as usize);
+/// [`HelloInfo`](super::HelloInfo) is three `Vec`s; this is a few dozen bytes, packed
+/// straight from the borrowed hello (`alpn` gives the offers, each time it is called).
+pub(crate) fn pack<'a, I: Iterator<Item = &'a [u8]>>(
+    server_name: Option<&str>,
+    cipher_suites: &[rustls::CipherSuite],
+    alpn: impl Fn() -> I,
+    out: &mut Vec<u8>,
+) {
+    let name = server_name.map(str::as_bytes);
+    out.reserve_exact(packed_len(server_name, cipher_suites, alpn()));
+    let suites = cipher_suites.len().min(u16::MAX as usize);
     out.extend_from_slice(&(suites as u16).to_be_bytes());
-    for s in &info.cipher_suites[..suites] {
+    for s in &cipher_suites[..suites] {
         out.extend_from_slice(&u16::from(*s).to_be_bytes());
     }
     match name {
@@ -23,7 +29,7 @@ pub(crate) fn pack(info: &super::HelloInfo, out: &mut Vec<u8>) {
         }
         _ => out.extend_from_slice(&u16::MAX.to_be_bytes()),
     }
-    for p in &info.alpn {
+    for p in alpn() {
         let p = &p[..p.len().min(255)];
         out.push(p.len() as u8);
         out.extend_from_slice(p);
@@ -31,10 +37,14 @@ pub(crate) fn pack(info: &super::HelloInfo, out: &mut Vec<u8>) {
 }
 
 /// How many bytes [`pack`] appends.
-pub(crate) fn packed_len(info: &super::HelloInfo) -> usize {
-    let name = info.server_name.as_ref().map_or(0, String::len);
-    let alpn: usize = info.alpn.iter().map(|p| 1 + p.len().min(255)).sum();
-    4 + 2 * info.cipher_suites.len() + name + alpn
+pub(crate) fn packed_len<'a>(
+    server_name: Option<&str>,
+    cipher_suites: &[rustls::CipherSuite],
+    alpn: impl Iterator<Item = &'a [u8]>,
+) -> usize {
+    let name = server_name.map_or(0, str::len);
+    let alpn: usize = alpn.map(|p| 1 + p.len().min(255)).sum();
+    4 + 2 * cipher_suites.len().min(u16::MAX as usize) + name + alpn
 }
 
 /// The [`HelloInfo`](super::HelloInfo) that [`pack`] packed.
@@ -156,7 +166,12 @@ mod tests {
         let empty = HelloInfo::default();
         for info in [full, empty] {
             let mut packed = Vec::new();
-            pack(&info, &mut packed);
+            pack(
+                info.server_name.as_deref(),
+                &info.cipher_suites,
+                || info.alpn.iter().map(Vec::as_slice),
+                &mut packed,
+            );
             let back = unpack(&packed);
             assert_eq!(back.server_name, info.server_name);
             assert_eq!(back.cipher_suites, info.cipher_suites);

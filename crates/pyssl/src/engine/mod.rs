@@ -155,10 +155,16 @@ impl Aux {
         }
     }
 
-    /// Adds the packed ClientHello facts.
-    fn add_hello(&mut self, info: &HelloInfo) {
+    /// Adds the packed ClientHello facts (see [`hello::pack`]).
+    fn add_hello<'a, I: Iterator<Item = &'a [u8]>>(
+        &mut self,
+        server_name: Option<&str>,
+        cipher_suites: &[rustls::CipherSuite],
+        alpn: impl Fn() -> I,
+    ) {
         let host_len = self.host().map_or(0, str::len);
-        let mut b = Vec::with_capacity(4 + host_len + hello::packed_len(info));
+        let packed = hello::packed_len(server_name, cipher_suites, alpn());
+        let mut b = Vec::with_capacity(4 + host_len + packed);
         match self.host() {
             Some(h) => {
                 b.extend_from_slice(&(h.len() as u32).to_be_bytes());
@@ -166,9 +172,18 @@ impl Aux {
             }
             None => b.extend_from_slice(&u32::MAX.to_be_bytes()),
         }
-        hello::pack(info, &mut b);
+        hello::pack(server_name, cipher_suites, alpn, &mut b);
         *self = Aux::Hello(b.into_boxed_slice());
     }
+}
+
+/// The recorded ClientHello's body, parsed (servers, while the handshake is followed).
+fn raw_hello(t: &crate::tls_unique::Tracker) -> Option<hello::RawHello<'_>> {
+    match t {
+        crate::tls_unique::Tracker::Recording(r) => r.client_hello_body(),
+        _ => None,
+    }
+    .and_then(hello::RawHello::parse)
 }
 
 /// Outgoing bytes produced outside rustls' own buffer (rare: alerts), boxed so that a
@@ -779,46 +794,38 @@ impl Connection {
     /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
     fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
         let hello = accepted.client_hello();
-        let raw_body = match &self.tls_unique {
-            crate::tls_unique::Tracker::Recording(r) => r.client_hello_body(),
-            _ => None,
-        };
-        let raw = raw_body.and_then(hello::RawHello::parse);
+        let alpn = || hello.alpn().into_iter().flatten();
+        let raw = raw_hello(&self.tls_unique);
         // rustls hands out the name lower-cased; CPython reports it as the client sent it.
         let server_name = hello.server_name().map(|lower| {
             raw.as_ref()
                 .and_then(|r| r.server_name())
                 .filter(|sent| sent.eq_ignore_ascii_case(lower))
                 .unwrap_or(lower)
-                .to_owned()
         });
-        // Owned: the SNI callback below may switch the context (its sessions decide).
-        let psk_identities: Vec<Vec<u8>> = raw
-            .map(|r| r.psk_identities().into_iter().map(<[u8]>::to_vec).collect())
-            .unwrap_or_default();
-        let info = HelloInfo {
-            server_name,
-            cipher_suites: hello.cipher_suites().to_vec(),
-            alpn: hello
-                .alpn()
-                .map(|it| it.map(<[u8]>::to_vec).collect())
-                .unwrap_or_default(),
-        };
-        self.aux.add_hello(&info);
+        // Packed straight from the borrowed hello: no owned copies per handshake.
+        self.aux.add_hello(server_name, hello.cipher_suites(), alpn);
         // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
         if self.ctx.settings().extras.sni_callback.is_some() {
-            let name = info.server_name.as_deref();
-            if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name) {
+            let name = server_name.map(str::to_owned);
+            if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref())
+            {
                 self.out.extend_from_slice(&crate::sni::alert_record(alert));
                 return Err(self.fail(e));
             }
         }
         let chosen = {
             let s = self.ctx.settings();
-            let offers = &info.alpn;
-            s.alpn.iter().find(|p| offers.contains(p)).cloned()
+            s.alpn
+                .iter()
+                .find(|p| alpn().any(|offer| offer == p.as_slice()))
+                .cloned()
         };
-        // A TLS 1.3 resumption we will accept gets OpenSSL's one ticket, not num_tickets.
+        // A TLS 1.3 resumption we will accept gets OpenSSL's one ticket, not num_tickets
+        // (the context's sessions decide: the SNI callback may have switched it).
+        let psk_identities = raw_hello(&self.tls_unique)
+            .map(|r| r.psk_identities())
+            .unwrap_or_default();
         let resumed = !psk_identities.is_empty() && {
             let s = self.ctx.settings();
             let tickets_on = !s.options.contains(crate::OP_NO_TICKET);

@@ -79,29 +79,33 @@ fn stream_holds_no_taken_bytes_once_everything_was_read() {
 }
 
 #[test]
-fn detach_mid_stream_leaves_the_next_record_on_the_stream() {
+fn detach_mid_stream_leaves_exactly_what_the_engine_did_not_take() {
     let (port, done, server) = sending_server(3);
     let mut c = client_ctx(false, &[])
         .connect(("127.0.0.1", port), client_opts())
         .unwrap();
+    assert_eq!(c.version(), Some("TLSv1.3"));
     recv_exactly(&mut c, RECORD);
     // Make sure all three records have arrived before detaching.
+    let wire_record = 5 + RECORD + 1 + 16; // header, data, inner type, AEAD tag
     let mut waited = 0;
-    while queued(c.get_ref()) < 2 * (RECORD + 5) && waited < 3000 {
+    while queued(c.get_ref()) < 2 * wire_record - 5 && waited < 3000 {
         thread::sleep(Duration::from_millis(10));
         waited += 10;
     }
-    let mut tcp = c.into_inner();
-    // The stream continues exactly at the second record's header.
-    let mut header = [0u8; 5];
-    tcp.read_exact(&mut header).unwrap();
+    let tcp = c.into_inner();
+    // The engine took the first record and the second one's header (so rustls keeps its
+    // buffer); everything else is still on the stream, the third record intact.
+    let rest = queued(&tcp);
+    assert_eq!(rest, 2 * wire_record - 5);
+    let mut bytes = vec![0u8; rest];
+    (&tcp).read_exact(&mut bytes).unwrap();
+    let third = &bytes[wire_record - 5..];
+    assert_eq!(&third[..3], &[23, 3, 3], "the third record's header");
     assert_eq!(
-        &header[..3],
-        &[23, 3, 3],
-        "an application_data record header"
+        usize::from(u16::from_be_bytes([third[3], third[4]])),
+        wire_record - 5
     );
-    let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
-    assert!(len > RECORD && len <= RECORD + 256, "a full record: {len}");
     done.send(()).unwrap();
     server.join().unwrap();
 }
@@ -236,6 +240,40 @@ fn wrap_socket_leaves_matching_stream_timeouts_and_replaces_others() {
             }
             None => assert_eq!((r, w), (None, None), "blocking mode clears {preset:?}"),
         }
+        server.join().unwrap();
+    }
+}
+
+#[test]
+fn unwrap_leaves_a_tls_looking_record_after_close_notify_unread() {
+    // After the peer's close_notify comes something shaped like a TLS record (a new
+    // handshake, as after STARTTLS re-wrapping): none of it may be taken.
+    const NEXT: &[u8] = b"\x16\x03\x01\x00\x05hello";
+    for version in [TlsVersion::TlsV1_3, TlsVersion::TlsV1_2] {
+        let sctx = server_ctx(&pki().ecdsa, VerifyMode::CertNone, &[]);
+        pin_version(&sctx, version);
+        let (l, port) = listener(sctx, T);
+        let server = thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            s.sendall(b"tls data").unwrap();
+            s.close_notify().unwrap();
+            (&mut s.get_ref()).write_all(NEXT).unwrap();
+            let _ = s.unwrap();
+        });
+        let mut c = client_ctx(false, &[])
+            .connect(("127.0.0.1", port), client_opts())
+            .unwrap();
+        let mut got = Vec::new();
+        while got.len() < 8 {
+            let b = c.recv(100).unwrap();
+            assert!(!b.is_empty());
+            got.extend(b);
+        }
+        assert_eq!(got, b"tls data");
+        let mut tcp = c.unwrap().unwrap();
+        let mut next = [0u8; NEXT.len()];
+        tcp.read_exact(&mut next).unwrap();
+        assert_eq!(&next, NEXT, "{version:?}");
         server.join().unwrap();
     }
 }

@@ -638,6 +638,21 @@ impl Connection {
     /// to be read). Errors are fatal and sticky; an alert may then be queued for
     /// [`write_tls`](Self::write_tls).
     pub fn feed(&mut self, data: &[u8]) -> Result<usize> {
+        self.feed_records(data, false)
+    }
+
+    /// [`feed`](Self::feed) for stream drivers: once the handshake is done, a complete
+    /// record that was not the peer's close_notify is taken together with the next
+    /// record's 5-byte header when that is there. rustls then keeps its receive buffer
+    /// instead of shrinking it after every record and regrowing it zeroed 4 KiB per read
+    /// (what a raw rustls stream avoids by reading records in arbitrary pieces). Nothing
+    /// after a close_notify is taken; nothing is decrypted early. Memory-BIO users keep
+    /// exact record boundaries (`MemoryBio::pending` as in CPython).
+    pub fn feed_stream(&mut self, data: &[u8]) -> Result<usize> {
+        self.feed_records(data, true)
+    }
+
+    fn feed_records(&mut self, data: &[u8], header_ahead: bool) -> Result<usize> {
         self.start()?;
         if data.is_empty() || self.received_close {
             return Ok(0);
@@ -661,7 +676,18 @@ impl Connection {
             return Err(e);
         }
         let limit = self.records.limit(data);
-        let mut rd = &data[..limit];
+        let ahead = if header_ahead
+            && data.len() >= limit + 5
+            && self.is_handshake_done()
+            && !matches!(self.tls_unique, crate::tls_unique::Tracker::Recording(_))
+            && matches!(data[limit..limit + 5], [ct, 3, _, hi, lo]
+                if (20..=24).contains(&ct) && usize::from(u16::from_be_bytes([hi, lo])) <= 18432)
+        {
+            5
+        } else {
+            0
+        };
+        let mut rd = &data[..limit + ahead];
         // rustls takes at most 4 KiB per `read_tls`: hand it the whole record (or all of it
         // that is here) before processing, so a 16 KiB record costs one
         // `process_new_packets`, not five.
@@ -686,6 +712,11 @@ impl Connection {
             r.observe(self.server_side, &data[..consumed]);
         }
         self.process()?;
+        if self.received_close {
+            // The header after a close_notify stays the caller's (rustls takes nothing
+            // after it and never processes the piece it holds).
+            consumed = consumed.min(limit);
+        }
         Ok(consumed)
     }
 

@@ -24,6 +24,17 @@ const MAX_BODY: usize = 16384 + 2048;
 const ALERT: u8 = 21;
 const APPLICATION_DATA: u8 = 23;
 
+/// Whether `bytes` start with what looks like a TLS record header (content type 20–24,
+/// major version 3, a legal length): bytes a TLS peer may send, not garbage.
+pub(crate) fn plausible_header(bytes: &[u8]) -> bool {
+    match bytes {
+        [ct, 3, _, hi, lo, ..] => {
+            (20..=24).contains(ct) && usize::from(u16::from_be_bytes([*hi, *lo])) <= MAX_BODY
+        }
+        _ => false,
+    }
+}
+
 /// Tracks where the stream is within the current TLS record.
 #[derive(Debug, Default)]
 pub(crate) struct RecordReader {
@@ -94,7 +105,7 @@ impl RecordReader {
                 let content_type = self.header[0];
                 let len = usize::from(u16::from_be_bytes([self.header[3], self.header[4]]));
                 self.header_got = 0;
-                if !(20..=24).contains(&content_type) || self.header[1] != 3 || len > MAX_BODY {
+                if !plausible_header(&self.header) {
                     self.passthrough = true;
                 } else {
                     self.content_type = content_type;

@@ -299,7 +299,7 @@ impl<S: Transport> TlsIo for Wire<S> {
                 return Ok(p);
             }
         }
-        let n = conn.feed(&self.rbuf[self.rstart..self.rend])?;
+        let n = conn.feed_stream(&self.rbuf[self.rstart..self.rend])?;
         self.rstart += n;
         if self.rbuf_peeked {
             self.debt += n;

@@ -315,10 +315,10 @@ fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut
 #[derive(Debug)]
 pub(crate) enum Binding {
     /// A full handshake: the client's Finished, from its transcript hash.
-    Full(Box<Full>),
+    Full(Full),
     /// An abbreviated handshake: the server's Finished, from the few hundred bytes of
     /// handshake messages it covers (hashed only when asked for).
-    Kept(Box<Kept>),
+    Kept(Kept),
 }
 
 /// A full handshake's master secret and transcript hash (SHA-256: the first 32 bytes).
@@ -437,19 +437,19 @@ fn finish(mut rec: Recorder, conn: &rustls::CommonState) -> Option<Binding> {
             let digest = rec.hash?.finish();
             let mut hash = [0u8; 48];
             hash[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
-            Some(Binding::Full(Box::new(Full {
+            Some(Binding::Full(Full {
                 master_secret,
                 hash,
                 sha384,
-            })))
+            }))
         }
         Kind::Resumed { sha384 } => {
             let master_secret = take_master_secret(&client_random(&rec.buf)?)?;
-            Some(Binding::Kept(Box::new(Kept {
+            Some(Binding::Kept(Kept {
                 master_secret,
                 messages: rec.buf,
                 sha384,
-            })))
+            }))
         }
         Kind::Unknown => None,
     }

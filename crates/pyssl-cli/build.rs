@@ -41,6 +41,14 @@ fn main() {
     // served RUST_BACKTRACE printing, which in a stripped binary has no names to show.
     // A panic still prints its message and location, then aborts.
     println!("cargo:rustc-link-arg-bins=-Wl,--no-eh-frame-hdr");
+    // Nor the unwind tables themselves (`.eh_frame`, ~270 KB): the unwinder finds them only
+    // through the header dropped above, so they were already unreachable. An `INSERT`
+    // script adds one discard rule to LLD's default layout and changes nothing else.
+    let script = out_dir.join("discard-eh-frame.ld");
+    let rule = "SECTIONS { /DISCARD/ : { *(.eh_frame) } } INSERT AFTER .text;\n";
+    if std::fs::write(&script, rule).is_ok() {
+        println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
+    }
 }
 
 /// The `gcc-ld` directory of the running toolchain (holds the `ld.lld` wrapper for

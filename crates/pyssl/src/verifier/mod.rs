@@ -274,7 +274,7 @@ impl PyVerifier {
 /// building load them (hashed-directory certificates become visible to `get_ca_certs`):
 /// one lookup per issuer, in path order, then the anchor's own issuer lookup, which
 /// re-sorts OpenSSL's object list once more.
-fn mark_used(store: &pyssl_trust::TrustStore, used: &[CertificateDer<'static>]) {
+fn mark_used(store: &pyssl_trust::TrustStore, used: &[&[u8]]) {
     for der in used {
         store.mark_used(der);
     }

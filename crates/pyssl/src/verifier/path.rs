@@ -8,6 +8,8 @@
 //! `VERIFY_X509_PARTIAL_CHAIN`, when every store certificate is an anchor. Other store
 //! certificates can still be used as intermediates.
 
+use std::borrow::Cow;
+
 use rustls::pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 use webpki::{
     CertRevocationList, EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter,
@@ -330,9 +332,9 @@ impl ExtendedKeyUsageValidator for AnyEku {
 }
 
 /// A verified path: leaf first, trust anchor last, plus the store certificates it used.
-pub(crate) struct Verified {
+pub(crate) struct Verified<'a> {
     pub(crate) chain: Vec<CertificateDer<'static>>,
-    pub(crate) store_used: Vec<CertificateDer<'static>>,
+    pub(crate) store_used: Vec<&'a [u8]>,
 }
 
 /// Inputs of one verification.
@@ -366,7 +368,10 @@ pub(crate) fn partial_chain(policy: &VerifyPolicy) -> bool {
 }
 
 /// Verifies a chain as OpenSSL would for a CPython context with `req.policy`.
-pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Rejection> {
+pub(crate) fn verify<'a>(
+    idx: &'a StoreIndex,
+    req: &Request<'_>,
+) -> Result<Verified<'a>, Rejection> {
     let (_, leaf_cert) =
         X509Certificate::from_der(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
     let leaf = CertFacts::of(&leaf_cert);
@@ -377,7 +382,7 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
     // is a complete chain by itself.
     if let Some(i) = idx.anchor_index_of_der(req.end_entity) {
         let sc = &idx.certs[i];
-        let path = vec![(sc.der.clone(), sc.facts.clone())];
+        let path = vec![(sc.der.clone(), Cow::Borrowed(&sc.facts))];
         return finish(idx, req, path, now, Revocation::Webpki(None), leaf_cert);
     }
 
@@ -435,7 +440,11 @@ pub(crate) fn verify(idx: &StoreIndex, req: &Request<'_>) -> Result<Verified, Re
 /// A CA certificate as the leaf (webpki refuses it as an end entity): the chain is built
 /// by name, every signature checked with the issuer's key, then OpenSSL's usual checks;
 /// revocation is looked up in the CRLs named after each certificate's issuer.
-fn verify_ca_leaf(idx: &StoreIndex, req: &Request<'_>, now: i64) -> Result<Verified, Rejection> {
+fn verify_ca_leaf<'a>(
+    idx: &'a StoreIndex,
+    req: &Request<'_>,
+    now: i64,
+) -> Result<Verified<'a>, Rejection> {
     let chain = built_chain(idx, req.end_entity, req.intermediates);
     let top = chain.last().expect("built_chain starts with the leaf");
     if chain.len() < 2 || idx.anchor_index_of_der(top).is_none() {
@@ -446,9 +455,9 @@ fn verify_ca_leaf(idx: &StoreIndex, req: &Request<'_>, now: i64) -> Result<Verif
             return Err(fail(codes::CERT_SIGNATURE_FAILURE));
         }
     }
-    let path: Vec<(CertificateDer<'static>, CertFacts)> = chain
+    let path: Vec<(CertificateDer<'static>, Cow<'_, CertFacts>)> = chain
         .into_iter()
-        .map(|d| CertFacts::parse(&d).map(|f| (d, f)))
+        .map(|d| CertFacts::parse(&d).map(|f| (d, Cow::Owned(f))))
         .collect::<Option<_>>()
         .ok_or(Rejection::BadEncoding)?;
     finish(idx, req, path, now, Revocation::ByName, None)
@@ -503,18 +512,18 @@ enum Revocation {
 }
 
 /// The checks after chain building, in OpenSSL's order.
-fn finish(
-    idx: &StoreIndex,
+fn finish<'a>(
+    idx: &'a StoreIndex,
     req: &Request<'_>,
-    path: Vec<(CertificateDer<'static>, CertFacts)>,
+    path: Vec<(CertificateDer<'static>, Cow<'_, CertFacts>)>,
     now: i64,
     revocation: Revocation,
     leaf_cert: Option<&X509Certificate<'_>>,
-) -> Result<Verified, Rejection> {
+) -> Result<Verified<'a>, Rejection> {
     let store_used = path
         .iter()
-        .filter(|(der, _)| idx.certs.iter().any(|c| c.der.as_ref() == der.as_ref()))
-        .map(|(der, _)| der.clone())
+        .filter_map(|(der, _)| idx.certs.iter().find(|c| c.der.as_ref() == der.as_ref()))
+        .map(|c| c.der.as_ref())
         .collect();
     check_extensions(req.policy, &path)?;
     // check_id
@@ -558,7 +567,7 @@ fn finish(
 /// purpose (EKU), then the `VERIFY_X509_STRICT` checks (for chains longer than one).
 fn check_extensions(
     policy: &VerifyPolicy,
-    path: &[(CertificateDer<'static>, CertFacts)],
+    path: &[(CertificateDer<'static>, Cow<'_, CertFacts>)],
 ) -> Result<(), Rejection> {
     let strict = policy.verify_flags.contains(VERIFY_X509_STRICT);
     let len = path.len();
@@ -587,7 +596,7 @@ fn check_extensions(
 fn check_revocation(
     idx: &StoreIndex,
     req: &Request<'_>,
-    path: &[(CertificateDer<'static>, CertFacts)],
+    path: &[(CertificateDer<'static>, Cow<'_, CertFacts>)],
     depth: RevocationCheckDepth,
     time_used: Option<u64>,
 ) -> Result<(), Rejection> {
@@ -650,24 +659,24 @@ fn unix(secs: u64) -> UnixTime {
 
 /// Leaf, intermediates and anchor certificate (DER + facts) of a webpki path. The leaf's
 /// facts are `leaf`'s and store certificates' come from the index: nothing is parsed twice.
-fn collect_path(
-    idx: &StoreIndex,
+fn collect_path<'a>(
+    idx: &'a StoreIndex,
     path: &webpki::VerifiedPath<'_>,
-    leaf: &CertFacts,
-) -> Vec<(CertificateDer<'static>, CertFacts)> {
+    leaf: &'a CertFacts,
+) -> Vec<(CertificateDer<'static>, Cow<'a, CertFacts>)> {
     let mut out = Vec::with_capacity(2);
     out.push((
         CertificateDer::from(path.end_entity().der().as_ref().to_vec()),
-        leaf.clone(),
+        Cow::Borrowed(leaf),
     ));
     for c in path.intermediate_certificates() {
         let der = c.der();
         let der = der.as_ref();
         match idx.certs.iter().find(|sc| sc.der.as_ref() == der) {
-            Some(sc) => out.push((sc.der.clone(), sc.facts.clone())),
+            Some(sc) => out.push((sc.der.clone(), Cow::Borrowed(&sc.facts))),
             None => {
                 if let Some(f) = CertFacts::parse(der) {
-                    out.push((CertificateDer::from(der.to_vec()), f));
+                    out.push((CertificateDer::from(der.to_vec()), Cow::Owned(f)));
                 }
             }
         }
@@ -680,7 +689,7 @@ fn collect_path(
         .and_then(|i| idx.anchor_cert.get(i))
         .map(|&c| &idx.certs[c]);
     if let Some(sc) = anchor_cert {
-        out.push((sc.der.clone(), sc.facts.clone()));
+        out.push((sc.der.clone(), Cow::Borrowed(&sc.facts)));
     }
     out
 }

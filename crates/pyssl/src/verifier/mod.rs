@@ -450,7 +450,11 @@ pub(crate) fn verified_chain(
         },
     };
     match path::verify(&index, &req) {
-        Ok(v) => v.chain,
+        Ok(v) => v
+            .chain
+            .into_iter()
+            .map(CertificateDer::into_owned)
+            .collect(),
         Err(_) => path::built_chain(&index, end_entity, intermediates),
     }
 }
@@ -532,7 +536,10 @@ pub fn verify_chain(
     match path::verify(&index, &req) {
         Ok(v) => {
             mark_used(store, &v.store_used);
-            Ok(v.chain)
+            Ok(v.chain
+                .into_iter()
+                .map(CertificateDer::into_owned)
+                .collect())
         }
         Err(Rejection::Verify(f)) => Err(f),
         Err(Rejection::BadEncoding) => Err(VerifyFailure::new(

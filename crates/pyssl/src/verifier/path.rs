@@ -333,7 +333,7 @@ impl ExtendedKeyUsageValidator for AnyEku {
 
 /// A verified path: leaf first, trust anchor last, plus the store certificates it used.
 pub(crate) struct Verified<'a> {
-    pub(crate) chain: Vec<CertificateDer<'static>>,
+    pub(crate) chain: Vec<CertificateDer<'a>>,
     pub(crate) store_used: Vec<&'a [u8]>,
 }
 
@@ -370,7 +370,7 @@ pub(crate) fn partial_chain(policy: &VerifyPolicy) -> bool {
 /// Verifies a chain as OpenSSL would for a CPython context with `req.policy`.
 pub(crate) fn verify<'a>(
     idx: &'a StoreIndex,
-    req: &Request<'_>,
+    req: &Request<'a>,
 ) -> Result<Verified<'a>, Rejection> {
     let (_, leaf_cert) =
         X509Certificate::from_der(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
@@ -382,7 +382,7 @@ pub(crate) fn verify<'a>(
     // is a complete chain by itself.
     if let Some(i) = idx.anchor_index_of_der(req.end_entity) {
         let sc = &idx.certs[i];
-        let path = vec![(sc.der.clone(), Cow::Borrowed(&sc.facts))];
+        let path = vec![(CertificateDer::from(&sc.der[..]), Cow::Borrowed(&sc.facts))];
         return finish(idx, req, path, now, Revocation::Webpki(None), leaf_cert);
     }
 
@@ -392,7 +392,7 @@ pub(crate) fn verify<'a>(
 
     let build = |time: UnixTime| {
         ee.verify_for_usage(req.algs, &idx.anchors, &pool, time, AnyEku, None, None)
-            .map(|path| collect_path(idx, &path, &leaf))
+            .map(|path| collect_path(idx, req.end_entity, &path, &leaf))
     };
 
     let (path, time_used) = match build(req.now) {
@@ -442,7 +442,7 @@ pub(crate) fn verify<'a>(
 /// revocation is looked up in the CRLs named after each certificate's issuer.
 fn verify_ca_leaf<'a>(
     idx: &'a StoreIndex,
-    req: &Request<'_>,
+    req: &Request<'a>,
     now: i64,
 ) -> Result<Verified<'a>, Rejection> {
     let chain = built_chain(idx, req.end_entity, req.intermediates);
@@ -514,8 +514,8 @@ enum Revocation {
 /// The checks after chain building, in OpenSSL's order.
 fn finish<'a>(
     idx: &'a StoreIndex,
-    req: &Request<'_>,
-    path: Vec<(CertificateDer<'static>, Cow<'_, CertFacts>)>,
+    req: &Request<'a>,
+    path: Vec<(CertificateDer<'a>, Cow<'_, CertFacts>)>,
     now: i64,
     revocation: Revocation,
     leaf_cert: Option<&X509Certificate<'_>>,
@@ -567,7 +567,7 @@ fn finish<'a>(
 /// purpose (EKU), then the `VERIFY_X509_STRICT` checks (for chains longer than one).
 fn check_extensions(
     policy: &VerifyPolicy,
-    path: &[(CertificateDer<'static>, Cow<'_, CertFacts>)],
+    path: &[(CertificateDer<'_>, Cow<'_, CertFacts>)],
 ) -> Result<(), Rejection> {
     let strict = policy.verify_flags.contains(VERIFY_X509_STRICT);
     let len = path.len();
@@ -596,7 +596,7 @@ fn check_extensions(
 fn check_revocation(
     idx: &StoreIndex,
     req: &Request<'_>,
-    path: &[(CertificateDer<'static>, Cow<'_, CertFacts>)],
+    path: &[(CertificateDer<'_>, Cow<'_, CertFacts>)],
     depth: RevocationCheckDepth,
     time_used: Option<u64>,
 ) -> Result<(), Rejection> {
@@ -659,21 +659,22 @@ fn unix(secs: u64) -> UnixTime {
 
 /// Leaf, intermediates and anchor certificate (DER + facts) of a webpki path. The leaf's
 /// facts are `leaf`'s and store certificates' come from the index: nothing is parsed twice.
-fn collect_path<'a>(
+fn collect_path<'a, 'f>(
     idx: &'a StoreIndex,
+    end_entity: &'a [u8],
     path: &webpki::VerifiedPath<'_>,
-    leaf: &'a CertFacts,
-) -> Vec<(CertificateDer<'static>, Cow<'a, CertFacts>)> {
+    leaf: &'f CertFacts,
+) -> Vec<(CertificateDer<'a>, Cow<'f, CertFacts>)>
+where
+    'a: 'f,
+{
     let mut out = Vec::with_capacity(2);
-    out.push((
-        CertificateDer::from(path.end_entity().der().as_ref().to_vec()),
-        Cow::Borrowed(leaf),
-    ));
+    out.push((CertificateDer::from(end_entity), Cow::Borrowed(leaf)));
     for c in path.intermediate_certificates() {
         let der = c.der();
         let der = der.as_ref();
         match idx.certs.iter().find(|sc| sc.der.as_ref() == der) {
-            Some(sc) => out.push((sc.der.clone(), Cow::Borrowed(&sc.facts))),
+            Some(sc) => out.push((CertificateDer::from(&sc.der[..]), Cow::Borrowed(&sc.facts))),
             None => {
                 if let Some(f) = CertFacts::parse(der) {
                     out.push((CertificateDer::from(der.to_vec()), Cow::Owned(f)));
@@ -689,7 +690,7 @@ fn collect_path<'a>(
         .and_then(|i| idx.anchor_cert.get(i))
         .map(|&c| &idx.certs[c]);
     if let Some(sc) = anchor_cert {
-        out.push((sc.der.clone(), Cow::Borrowed(&sc.facts)));
+        out.push((CertificateDer::from(&sc.der[..]), Cow::Borrowed(&sc.facts)));
     }
     out
 }

@@ -114,11 +114,11 @@ impl CertFacts {
         for ext in cert.extensions() {
             match ext.parsed_extension() {
                 P::SubjectKeyIdentifier(k) => {
-                    skid = Some(k.0.to_vec());
+                    skid = Some(k.0);
                     facts.skid_critical = Some(ext.critical);
                 }
                 P::AuthorityKeyIdentifier(a) => {
-                    akid = a.key_identifier.as_ref().map(|k| k.0.to_vec());
+                    akid = a.key_identifier.as_ref().map(|k| k.0);
                     facts.akid_critical = Some(ext.critical);
                 }
                 P::BasicConstraints(b) => {

@@ -420,6 +420,18 @@ pub fn hex(data: &[u8]) -> String {
     s
 }
 
+/// Exactly `n` bytes of application data from `s`, by `recv` calls of at most 100 bytes
+/// (an empty `recv` before that, EOF, fails the test).
+pub fn recv_exact<T: pyssl::socket::Transport>(s: &mut pyssl::SslSocket<T>, n: usize) -> Vec<u8> {
+    let mut got = Vec::new();
+    while got.len() < n {
+        let b = s.recv(100).unwrap();
+        assert!(!b.is_empty(), "EOF after {} of {n} bytes", got.len());
+        got.extend(b);
+    }
+    got
+}
+
 /// SHA-256, lowercase hex.
 pub fn sha256_hex(data: &[u8]) -> String {
     hex(ring::digest::digest(&ring::digest::SHA256, data).as_ref())

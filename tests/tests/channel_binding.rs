@@ -7,7 +7,7 @@
 use std::process::Command;
 
 use pyssl::{SocketOptions, TlsVersion};
-use pyssl_tests::peers::{self, hex, pin_version, pki, serve_tcp, server_ctx};
+use pyssl_tests::peers::{self, hex, pin_version, pki, serve_tcp, server_ctx, Pair};
 use pyssl_tests::py_peers::{next_json, python_client_n, python_server_n, PyOpts};
 
 fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
@@ -93,35 +93,7 @@ fn tls_unique_equals_python_server_op_no_ticket() {
 
 #[test]
 fn tls_unique_equals_python_client_full_and_resumed() {
-    let p = pki();
-    let ctx = server_ctx(&p.rsa, pyssl::CERT_NONE, &[]);
-    let (port, server) = serve_tcp(2, move |tcp| {
-        let mut s = ctx.wrap_socket(tcp, SocketOptions::server()).unwrap();
-        s.sendall(b"ok").unwrap();
-        let cb = hex(&s
-            .get_channel_binding("tls-unique")
-            .unwrap()
-            .expect("tls-unique"));
-        let reused = s.session_reused();
-        let _ = s.close_notify();
-        (cb, reused)
-    });
-    let tls12 = PyOpts {
-        tls12: true,
-        ..PyOpts::default()
-    };
-    let theirs: Vec<(String, bool)> = python_client_n(port, 2, tls12)
-        .iter()
-        .map(|v| {
-            (
-                v["tls_unique"].as_str().unwrap().to_owned(),
-                v["reused"].as_bool().unwrap(),
-            )
-        })
-        .collect();
-    let ours = server.join().unwrap();
-    assert_eq!(ours, theirs);
-    assert!(!ours[0].1 && ours[1].1, "full, then resumed");
+    tls_unique_vs_python_client(&pki().rsa, None, false);
 }
 
 #[test]
@@ -170,15 +142,17 @@ fn before_handshake_and_unknown_type() {
 /// full handshake and the resumption after it (SHA-256 and SHA-384 transcripts, every
 /// TLS 1.2 AEAD).
 fn tls_unique_vs_python_client_suite(suite: &str) {
-    tls_unique_vs_python_client(suite, false);
+    tls_unique_vs_python_client(&pki().ecdsa, Some(suite), false);
 }
 
 /// [`tls_unique_vs_python_client_suite`] with `OP_NO_TICKET` on the pyssl server when
 /// `session_ids`: the python3 client then resumes by session ID.
-fn tls_unique_vs_python_client(suite: &str, session_ids: bool) {
-    let p = pki();
-    let ctx = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
-    ctx.set_ciphers(suite).unwrap();
+/// `suite`: the one TLS 1.2 cipher string the server allows (None: its defaults).
+fn tls_unique_vs_python_client(pair: &Pair, suite: Option<&str>, session_ids: bool) {
+    let ctx = server_ctx(pair, pyssl::CERT_NONE, &[]);
+    if let Some(suite) = suite {
+        ctx.set_ciphers(suite).unwrap();
+    }
     if session_ids {
         ctx.set_options(ctx.options() | pyssl::OP_NO_TICKET);
     }
@@ -198,14 +172,22 @@ fn tls_unique_vs_python_client(suite: &str, session_ids: bool) {
         tls12: true,
         ..PyOpts::default()
     };
-    let theirs: Vec<String> = python_client_n(port, 2, tls12)
-        .iter()
-        .map(|v| v["tls_unique"].as_str().unwrap().to_owned())
-        .collect();
+    let theirs = python_client_n(port, 2, tls12);
     let ours = server.join().unwrap();
-    for (i, (cb, name, _)) in ours.iter().enumerate() {
-        assert_eq!(name, suite);
-        assert_eq!(cb, &theirs[i], "connection {i}");
+    for (i, (cb, name, reused)) in ours.iter().enumerate() {
+        if let Some(suite) = suite {
+            assert_eq!(name, suite);
+        }
+        assert_eq!(
+            cb,
+            theirs[i]["tls_unique"].as_str().unwrap(),
+            "connection {i}"
+        );
+        assert_eq!(
+            Some(*reused),
+            theirs[i]["reused"].as_bool(),
+            "connection {i}"
+        );
     }
     assert!(!ours[0].2 && ours[1].2, "full, then resumed");
 }
@@ -227,7 +209,7 @@ fn tls_unique_equals_python_client_aes256_sha384() {
 
 #[test]
 fn tls_unique_equals_python_client_session_id_resumption() {
-    tls_unique_vs_python_client("ECDHE-ECDSA-AES128-GCM-SHA256", true);
+    tls_unique_vs_python_client(&pki().ecdsa, Some("ECDHE-ECDSA-AES128-GCM-SHA256"), true);
 }
 
 /// Both ends of one in-memory TLS 1.2 connection agree on tls-unique when every record

@@ -11,7 +11,7 @@ use pyssl::socket::{SocketOptions, SslListener};
 use pyssl::{ErrorKind, SslSocket, TlsVersion, VerifyMode};
 use pyssl_tests::peers::{
     bulk_size, cert_der, client_cert_mode, client_ctx, echo_once, listener, pattern, pin_version,
-    pki, server_ctx, sha256_hex, version_text,
+    pki, recv_exact, server_ctx, sha256_hex, version_text,
 };
 
 const T: Option<Duration> = Some(Duration::from_secs(30));
@@ -167,13 +167,7 @@ fn unwrap_leaves_following_plaintext_unread_with(version: pyssl::TlsVersion) {
     cctx.set_maximum_version(version).unwrap();
     let mut c = cctx.connect(("127.0.0.1", port), client_opts()).unwrap();
     assert_eq!(c.version(), Some(version_name(version)));
-    let mut got = Vec::new();
-    while got.len() < 8 {
-        let b = c.recv(100).unwrap();
-        assert!(!b.is_empty());
-        got.extend(b);
-    }
-    assert_eq!(got, b"tls data");
+    assert_eq!(recv_exact(&mut c, 8), b"tls data");
     let mut tcp = c.unwrap().unwrap();
     let mut plain = [0u8; 19];
     tcp.read_exact(&mut plain).unwrap();

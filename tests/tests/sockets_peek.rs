@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use pyssl::socket::{SocketOptions, Transport};
 use pyssl::{TlsVersion, VerifyMode};
-use pyssl_tests::peers::{client_ctx, listener, pin_version, pki, server_ctx};
+use pyssl_tests::peers::{client_ctx, listener, pin_version, pki, recv_exact, server_ctx};
 
 const T: Option<Duration> = Some(Duration::from_secs(30));
 /// Plaintext per TLS record when sending 16 KiB at a time.
@@ -263,13 +263,7 @@ fn unwrap_leaves_a_tls_looking_record_after_close_notify_unread() {
         let mut c = client_ctx(false, &[])
             .connect(("127.0.0.1", port), client_opts())
             .unwrap();
-        let mut got = Vec::new();
-        while got.len() < 8 {
-            let b = c.recv(100).unwrap();
-            assert!(!b.is_empty());
-            got.extend(b);
-        }
-        assert_eq!(got, b"tls data");
+        assert_eq!(recv_exact(&mut c, 8), b"tls data");
         let mut tcp = c.unwrap().unwrap();
         let mut next = [0u8; NEXT.len()];
         tcp.read_exact(&mut next).unwrap();

@@ -133,21 +133,7 @@ mod tests {
         wire.extend(record(21, &[1, 2]));
         wire.extend_from_slice(b"PLAINTEXT AFTER");
         let total_tls = wire.len() - b"PLAINTEXT AFTER".len();
-        let mut cur = io::Cursor::new(wire);
-        let mut rr = RecordReader::default();
-        let mut buf = [0u8; 4096];
-        let mut got = 0;
-        let mut reads = 0;
-        while got < total_tls {
-            let n = rr.read_from(&mut cur, &mut buf).unwrap();
-            assert!(n > 0);
-            got += n;
-            reads += 1;
-            assert!(reads < 100);
-        }
-        assert_eq!(got, total_tls, "never read past the last record");
-        let mut rest = Vec::new();
-        cur.read_to_end(&mut rest).unwrap();
+        let (_, rest) = drain(wire, total_tls, false);
         assert_eq!(rest, b"PLAINTEXT AFTER");
     }
 

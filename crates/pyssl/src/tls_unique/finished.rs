@@ -1,0 +1,291 @@
+//! The first Finished message, opened from its record when tls-unique is asked for:
+//! the sender's key and IV come from the TLS 1.2 key block
+//! (`PRF(master_secret, "key expansion", server_random + client_random)`, RFC 5246
+//! §6.3), and the record is the first one its sender protected (sequence number 0).
+
+use ring::{aead, hmac};
+
+/// The longest protected Finished: AES-GCM's explicit nonce (8) + message (16) + tag (16).
+pub(crate) const MAX_RECORD: usize = 40;
+
+/// The TLS 1.2 AEADs rustls offers (every TLS 1.2 suite it has is one of these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Aead {
+    /// AES-128-GCM, SHA-256 PRF.
+    Aes128Gcm,
+    /// AES-256-GCM, SHA-384 PRF.
+    Aes256Gcm,
+    /// ChaCha20-Poly1305, SHA-256 PRF.
+    Chacha20,
+}
+
+impl Aead {
+    /// The AEAD of a negotiated TLS 1.2 suite (None: not one tls-unique can open).
+    pub(crate) fn of(suite: rustls::CipherSuite) -> Option<Aead> {
+        use rustls::CipherSuite as S;
+        match suite {
+            S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+            | S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => Some(Aead::Aes128Gcm),
+            S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+            | S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => Some(Aead::Aes256Gcm),
+            S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+            | S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 => Some(Aead::Chacha20),
+            _ => None,
+        }
+    }
+
+    /// The protected Finished's length: (explicit nonce +) 16-byte message + tag.
+    pub(crate) fn record_len(self) -> usize {
+        match self {
+            Aead::Aes128Gcm | Aead::Aes256Gcm => 40,
+            Aead::Chacha20 => 32,
+        }
+    }
+
+    /// (algorithm, key length, fixed IV length, PRF).
+    fn shape(self) -> (&'static aead::Algorithm, usize, usize, hmac::Algorithm) {
+        match self {
+            Aead::Aes128Gcm => (&aead::AES_128_GCM, 16, 4, hmac::HMAC_SHA256),
+            Aead::Aes256Gcm => (&aead::AES_256_GCM, 32, 4, hmac::HMAC_SHA384),
+            Aead::Chacha20 => (&aead::CHACHA20_POLY1305, 32, 12, hmac::HMAC_SHA256),
+        }
+    }
+}
+
+/// What a completed TLS 1.2 handshake keeps for tls-unique (one allocation, ~150 bytes).
+pub(crate) struct Ready {
+    pub(crate) master_secret: [u8; 48],
+    pub(crate) client_random: [u8; 32],
+    pub(crate) server_random: [u8; 32],
+    /// The first Finished's record body, as sent (`aead.record_len()` bytes used).
+    pub(crate) record: [u8; MAX_RECORD],
+    pub(crate) aead: Aead,
+    /// Who sent it: the client (full handshake) or the server (abbreviated).
+    pub(crate) from_client: bool,
+}
+
+impl std::fmt::Debug for Ready {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ready")
+            .field("aead", &self.aead)
+            .field("from_client", &self.from_client)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ready {
+    /// The first Finished's verify_data (12 bytes), or None if its record does not
+    /// open to a Finished message.
+    pub(crate) fn value(&self) -> Option<Vec<u8>> {
+        let (alg, key_len, iv_len, prf_alg) = self.aead.shape();
+        let mut seed = [0u8; 64];
+        seed[..32].copy_from_slice(&self.server_random);
+        seed[32..].copy_from_slice(&self.client_random);
+        // client_write_key, server_write_key, client_write_IV, server_write_IV.
+        let mut block = [0u8; 2 * 32 + 2 * 12];
+        let block = &mut block[..2 * (key_len + iv_len)];
+        prf(prf_alg, &self.master_secret, b"key expansion", &seed, block);
+        let (key, iv) = if self.from_client {
+            (&block[..key_len], &block[2 * key_len..][..iv_len])
+        } else {
+            (&block[key_len..2 * key_len], &block[2 * key_len + iv_len..])
+        };
+        let key = aead::LessSafeKey::new(aead::UnboundKey::new(alg, key).ok()?);
+        let record = &self.record[..self.aead.record_len()];
+        let mut nonce = [0u8; 12];
+        let sealed = if iv_len == 4 {
+            // GCM: fixed salt + the record's explicit nonce.
+            nonce[..4].copy_from_slice(iv);
+            nonce[4..].copy_from_slice(&record[..8]);
+            &record[8..]
+        } else {
+            // ChaCha20-Poly1305: IV XOR the sequence number, which is 0.
+            nonce.copy_from_slice(iv);
+            record
+        };
+        let mut buf = [0u8; 32];
+        let buf = &mut buf[..sealed.len()];
+        buf.copy_from_slice(sealed);
+        let plain_len = (sealed.len() - alg.tag_len()) as u16;
+        let mut ad = [0u8; 13];
+        ad[8] = 22;
+        ad[9..11].copy_from_slice(&[3, 3]);
+        ad[11..].copy_from_slice(&plain_len.to_be_bytes());
+        let plain = key
+            .open_in_place(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(ad),
+                buf,
+            )
+            .ok()?;
+        match plain {
+            [20, 0, 0, 12, verify_data @ ..] if verify_data.len() == 12 => {
+                Some(verify_data.to_vec())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// TLS 1.2 PRF (RFC 5246 §5): P_hash(secret, label + seed), `out.len()` bytes.
+fn prf(alg: hmac::Algorithm, secret: &[u8], label: &[u8], seed: &[u8], out: &mut [u8]) {
+    let key = hmac::Key::new(alg, secret);
+    let mut a = {
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(label);
+        ctx.update(seed);
+        ctx.sign()
+    };
+    let mut pos = 0;
+    while pos < out.len() {
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(a.as_ref());
+        ctx.update(label);
+        ctx.update(seed);
+        let block = ctx.sign();
+        let n = (out.len() - pos).min(block.as_ref().len());
+        out[pos..pos + n].copy_from_slice(&block.as_ref()[..n]);
+        pos += n;
+        if pos < out.len() {
+            a = hmac::sign(&key, a.as_ref());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prf_matches_a_known_vector() {
+        // The widely used TLS 1.2 PRF (SHA-256) test vector.
+        let secret = [
+            0x9b, 0xbe, 0x43, 0x6b, 0xa9, 0x40, 0xf0, 0x17, 0xb1, 0x76, 0x52, 0x84, 0x9a, 0x71,
+            0xdb, 0x35,
+        ];
+        let seed = [
+            0xa0, 0xba, 0x9f, 0x93, 0x6c, 0xda, 0x31, 0x18, 0x27, 0xa6, 0xf7, 0x96, 0xff, 0xd5,
+            0x19, 0x8c,
+        ];
+        let mut out = [0u8; 16];
+        prf(hmac::HMAC_SHA256, &secret, b"test label", &seed, &mut out);
+        assert_eq!(
+            out,
+            [
+                0xe3, 0xf2, 0x29, 0xba, 0x72, 0x7b, 0xe1, 0x7b, 0x8d, 0x12, 0x26, 0x20, 0x55, 0x7c,
+                0xd4, 0x53
+            ]
+        );
+    }
+    /// Records sealed by an independent implementation (python3's `cryptography`
+    /// package: HMAC PRF, AESGCM, ChaCha20Poly1305) for master secret 00..2f, client
+    /// random 64..83, server random c8..e7 and verify_data 0123456789abcdeffedcba98;
+    /// GCM explicit nonce a1..a8. (aead, client's record, server's record).
+    const SEALED: [(Aead, &str, &str); 3] = [
+        (
+            Aead::Aes128Gcm,
+            "a1a2a3a4a5a6a7a83d187cbc2f00e1121e4b79c2cbeb64dab80392b48ad1bb118488eec51207b434",
+            "a1a2a3a4a5a6a7a888ead8c3a497bdc277de22a181c854932c3f12e43333f783c89884c5d736d7a5",
+        ),
+        (
+            Aead::Aes256Gcm,
+            "a1a2a3a4a5a6a7a8dee53e4f5879e9abf69e997e4b032510f3e945905cb91053065b0b74a5325e51",
+            "a1a2a3a4a5a6a7a814a0f184dc61e59356d8f3fd7aa9cc3198a497daa223a43fb86fa8e1bbf09524",
+        ),
+        (
+            Aead::Chacha20,
+            "56441249d58c0da9d7aae19e5597786f6e69056248a1057ab169ef40e52ac477",
+            "e3304a006e2fc8c51fbdd6cbf7814c0bb0e5f9b1675777a5fb8c1da9cb37baba",
+        ),
+    ];
+
+    const VERIFY_DATA: [u8; 12] = [
+        0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98,
+    ];
+
+    fn seq<const N: usize>(start: u8) -> [u8; N] {
+        std::array::from_fn(|i| start + i as u8)
+    }
+
+    fn ready(aead: Aead, from_client: bool, hex: &str) -> Ready {
+        let bytes: Vec<u8> = (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+        assert_eq!(bytes.len(), aead.record_len());
+        let mut record = [0u8; MAX_RECORD];
+        record[..bytes.len()].copy_from_slice(&bytes);
+        Ready {
+            master_secret: seq(0),
+            client_random: seq(100),
+            server_random: seq(200),
+            record,
+            aead,
+            from_client,
+        }
+    }
+
+    #[test]
+    fn opens_records_sealed_elsewhere_for_every_aead_and_sender() {
+        for (aead, client, server) in SEALED {
+            let c = ready(aead, true, client);
+            assert_eq!(
+                c.value().as_deref(),
+                Some(&VERIFY_DATA[..]),
+                "{aead:?} client"
+            );
+            let s = ready(aead, false, server);
+            assert_eq!(
+                s.value().as_deref(),
+                Some(&VERIFY_DATA[..]),
+                "{aead:?} server"
+            );
+            // The other sender's keys do not open it.
+            assert_eq!(ready(aead, false, client).value(), None, "{aead:?}");
+            assert_eq!(ready(aead, true, server).value(), None, "{aead:?}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_record_or_wrong_secret_gives_none() {
+        for (aead, client, _) in SEALED {
+            let good = ready(aead, true, client);
+            for i in 0..aead.record_len() {
+                let mut bad = ready(aead, true, client);
+                bad.record[i] ^= 0x40;
+                assert_eq!(bad.value(), None, "{aead:?} byte {i}");
+            }
+            let mut bad = ready(aead, true, client);
+            bad.master_secret[47] ^= 1;
+            assert_eq!(bad.value(), None, "{aead:?}");
+            let mut bad = ready(aead, true, client);
+            bad.server_random[0] ^= 1;
+            assert_eq!(bad.value(), None, "{aead:?}");
+            let zero = Ready {
+                record: [0; MAX_RECORD],
+                ..good
+            };
+            assert_eq!(zero.value(), None, "{aead:?}");
+        }
+        // Another suite's record (wrong length and keys).
+        let (_, chacha, _) = SEALED[2];
+        let mut r = ready(Aead::Chacha20, true, chacha);
+        r.aead = Aead::Aes128Gcm;
+        assert_eq!(r.value(), None);
+    }
+
+    #[test]
+    fn only_tls12_aead_suites_are_recognised() {
+        use rustls::CipherSuite as S;
+        assert_eq!(
+            Aead::of(S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384),
+            Some(Aead::Aes256Gcm)
+        );
+        assert_eq!(
+            Aead::of(S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256),
+            Some(Aead::Chacha20)
+        );
+        assert_eq!(Aead::of(S::TLS13_AES_128_GCM_SHA256), None);
+        assert_eq!(Aead::of(S::TLS_RSA_WITH_AES_128_GCM_SHA256), None);
+    }
+}

@@ -1,12 +1,22 @@
-//! The first Finished message, opened from its record when tls-unique is asked for:
-//! the sender's key and IV come from the TLS 1.2 key block
+//! The first Finished message, read back from its record when tls-unique is asked
+//! for: the sender's key and IV come from the TLS 1.2 key block
 //! (`PRF(master_secret, "key expansion", server_random + client_random)`, RFC 5246
 //! §6.3), and the record is the first one its sender protected (sequence number 0).
+//!
+//! The record's tag is not kept: the record was authenticated when it passed (rustls
+//! made it, or opened it before completing the handshake), so the message is its
+//! ciphertext XOR the AEAD's keystream (got by sealing zeros under the same key and
+//! nonce: GCM's and ChaCha20-Poly1305's encryption is a stream cipher). The message
+//! must then read `14 00 00 0c` (Finished, 12 bytes) before its verify_data is trusted.
 
 use ring::{aead, hmac};
 
 /// The longest protected Finished: AES-GCM's explicit nonce (8) + message (16) + tag (16).
 pub(crate) const MAX_RECORD: usize = 40;
+/// What is kept of it: the explicit nonce (GCM) and the protected message, no tag.
+pub(crate) const KEPT: usize = 24;
+/// The AEADs' tag length.
+const TAG: usize = 16;
 
 /// The TLS 1.2 AEADs rustls offers (every TLS 1.2 suite it has is one of these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,13 +62,14 @@ impl Aead {
     }
 }
 
-/// What a completed TLS 1.2 handshake keeps for tls-unique (one allocation, ~150 bytes).
+/// What a completed TLS 1.2 handshake keeps for tls-unique (one allocation of 138 bytes).
 pub(crate) struct Ready {
     pub(crate) master_secret: [u8; 48],
     pub(crate) client_random: [u8; 32],
     pub(crate) server_random: [u8; 32],
-    /// The first Finished's record body, as sent (`aead.record_len()` bytes used).
-    pub(crate) record: [u8; MAX_RECORD],
+    /// The first Finished's record body as sent, without its tag
+    /// (`aead.record_len() - 16` bytes used).
+    pub(crate) record: [u8; KEPT],
     pub(crate) aead: Aead,
     /// Who sent it: the client (full handshake) or the server (abbreviated).
     pub(crate) from_client: bool,
@@ -75,7 +86,7 @@ impl std::fmt::Debug for Ready {
 
 impl Ready {
     /// The first Finished's verify_data (12 bytes), or None if its record does not
-    /// open to a Finished message.
+    /// read as a Finished message.
     pub(crate) fn value(&self) -> Option<Vec<u8>> {
         let (alg, key_len, iv_len, prf_alg) = self.aead.shape();
         let mut seed = [0u8; 64];
@@ -91,7 +102,7 @@ impl Ready {
             (&block[key_len..2 * key_len], &block[2 * key_len + iv_len..])
         };
         let key = aead::LessSafeKey::new(aead::UnboundKey::new(alg, key).ok()?);
-        let record = &self.record[..self.aead.record_len()];
+        let record = &self.record[..self.aead.record_len() - TAG];
         let mut nonce = [0u8; 12];
         let sealed = if iv_len == 4 {
             // GCM: fixed salt + the record's explicit nonce.
@@ -103,25 +114,19 @@ impl Ready {
             nonce.copy_from_slice(iv);
             record
         };
-        let mut buf = [0u8; 32];
-        let buf = &mut buf[..sealed.len()];
-        buf.copy_from_slice(sealed);
-        let plain_len = (sealed.len() - alg.tag_len()) as u16;
-        let mut ad = [0u8; 13];
-        ad[8] = 22;
-        ad[9..11].copy_from_slice(&[3, 3]);
-        ad[11..].copy_from_slice(&plain_len.to_be_bytes());
-        let plain = key
-            .open_in_place(
+        let mut message = [0u8; 16];
+        let _tag = key
+            .seal_in_place_separate_tag(
                 aead::Nonce::assume_unique_for_key(nonce),
-                aead::Aad::from(ad),
-                buf,
+                aead::Aad::empty(),
+                &mut message,
             )
             .ok()?;
-        match plain {
-            [20, 0, 0, 12, verify_data @ ..] if verify_data.len() == 12 => {
-                Some(verify_data.to_vec())
-            }
+        for (m, c) in message.iter_mut().zip(sealed) {
+            *m ^= c;
+        }
+        match message {
+            [20, 0, 0, 12, verify_data @ ..] => Some(verify_data.to_vec()),
             _ => None,
         }
     }
@@ -213,8 +218,9 @@ mod tests {
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
             .collect();
         assert_eq!(bytes.len(), aead.record_len());
-        let mut record = [0u8; MAX_RECORD];
-        record[..bytes.len()].copy_from_slice(&bytes);
+        let mut record = [0u8; KEPT];
+        let kept = bytes.len() - TAG;
+        record[..kept].copy_from_slice(&bytes[..kept]);
         Ready {
             master_secret: seq(0),
             client_random: seq(100),
@@ -247,13 +253,23 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_record_or_wrong_secret_gives_none() {
+    fn a_damaged_record_or_wrong_secret_gives_none_or_another_value() {
         for (aead, client, _) in SEALED {
-            let good = ready(aead, true, client);
-            for i in 0..aead.record_len() {
+            let kept = aead.record_len() - TAG;
+            // The explicit nonce (GCM) and the message header: not a Finished.
+            let header_end = kept - 12;
+            for i in 0..kept {
                 let mut bad = ready(aead, true, client);
                 bad.record[i] ^= 0x40;
-                assert_eq!(bad.value(), None, "{aead:?} byte {i}");
+                let v = bad.value();
+                if i < header_end {
+                    assert_eq!(v, None, "{aead:?} byte {i}");
+                } else {
+                    // The tag is gone: a changed verify_data byte reads changed.
+                    let mut want = VERIFY_DATA;
+                    want[i - header_end] ^= 0x40;
+                    assert_eq!(v.as_deref(), Some(&want[..]), "{aead:?} byte {i}");
+                }
             }
             let mut bad = ready(aead, true, client);
             bad.master_secret[47] ^= 1;
@@ -261,13 +277,11 @@ mod tests {
             let mut bad = ready(aead, true, client);
             bad.server_random[0] ^= 1;
             assert_eq!(bad.value(), None, "{aead:?}");
-            let zero = Ready {
-                record: [0; MAX_RECORD],
-                ..good
-            };
+            let mut zero = ready(aead, true, client);
+            zero.record = [0; KEPT];
             assert_eq!(zero.value(), None, "{aead:?}");
         }
-        // Another suite's record (wrong length and keys).
+        // Another suite's record (other layout and keys).
         let (_, chacha, _) = SEALED[2];
         let mut r = ready(Aead::Chacha20, true, chacha);
         r.aead = Aead::Aes128Gcm;

@@ -2,7 +2,7 @@
 //! randoms, the first Finished's record (as sent: still protected) and, on a server, the
 //! ClientHello for `engine::hello`. Record framing and a few small copies; nothing hashed.
 
-use super::finished::{Aead, Ready, MAX_RECORD};
+use super::finished::{Aead, Ready, KEPT, MAX_RECORD};
 
 /// Cap on a ClientHello a server keeps for `engine::hello`.
 const MAX_HELLO: usize = 256 * 1024;
@@ -223,11 +223,13 @@ impl Recorder {
         {
             return None;
         }
+        let mut record = [0; KEPT];
+        record.copy_from_slice(&self.record[..KEPT]);
         Some(Box::new(Ready {
             master_secret: self.master_secret?,
             client_random: self.client_random,
             server_random: self.server_random,
-            record: self.record,
+            record,
             aead,
             from_client,
         }))

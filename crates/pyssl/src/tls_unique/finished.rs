@@ -3,18 +3,21 @@
 //! (`PRF(master_secret, "key expansion", server_random + client_random)`, RFC 5246
 //! §6.3), and the record is the first one its sender protected (sequence number 0).
 //!
-//! The record's tag is not kept: the record was authenticated when it passed (rustls
-//! made it, or opened it before completing the handshake), so the message is its
-//! ciphertext XOR the AEAD's keystream (got by sealing zeros under the same key and
-//! nonce: GCM's and ChaCha20-Poly1305's encryption is a stream cipher). The message
-//! must then read `14 00 00 0c` (Finished, 12 bytes) before its verify_data is trusted.
+//! Kept is only what that needs: the record's tag is not (the record was authenticated
+//! when it passed: rustls made it, or opened it before completing the handshake), nor
+//! the protected message's first byte (its type). The message is its ciphertext XOR the
+//! AEAD's keystream (got by sealing zeros under the same key and nonce: GCM's and
+//! ChaCha20-Poly1305's encryption is a stream cipher), and must read `.. 00 00 0c`
+//! (12 bytes follow) before its verify_data is trusted. So a completed handshake keeps
+//! 136 bytes, inline in the connection (no allocation).
 
 use ring::{aead, hmac};
 
 /// The longest protected Finished: AES-GCM's explicit nonce (8) + message (16) + tag (16).
 pub(crate) const MAX_RECORD: usize = 40;
-/// What is kept of it: the explicit nonce (GCM) and the protected message, no tag.
-pub(crate) const KEPT: usize = 24;
+/// What is kept of it: the explicit nonce (GCM) and the protected message but its
+/// first byte; no tag.
+const KEPT: usize = 23;
 /// The AEADs' tag length.
 const TAG: usize = 16;
 
@@ -52,6 +55,11 @@ impl Aead {
         }
     }
 
+    /// The explicit nonce's length (GCM) in front of the protected message.
+    fn explicit_len(self) -> usize {
+        self.record_len() - 16 - TAG
+    }
+
     /// (algorithm, key length, fixed IV length, PRF).
     fn shape(self) -> (&'static aead::Algorithm, usize, usize, hmac::Algorithm) {
         match self {
@@ -62,33 +70,94 @@ impl Aead {
     }
 }
 
-/// What a completed TLS 1.2 handshake keeps for tls-unique (one allocation of 138 bytes).
+/// Who sent the first Finished (the client in a full handshake, the server in an
+/// abbreviated one) under which AEAD, in one byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum First {
+    ClientAes128Gcm,
+    ClientAes256Gcm,
+    ClientChacha20,
+    ServerAes128Gcm,
+    ServerAes256Gcm,
+    ServerChacha20,
+}
+
+impl First {
+    fn new(aead: Aead, from_client: bool) -> First {
+        match (from_client, aead) {
+            (true, Aead::Aes128Gcm) => First::ClientAes128Gcm,
+            (true, Aead::Aes256Gcm) => First::ClientAes256Gcm,
+            (true, Aead::Chacha20) => First::ClientChacha20,
+            (false, Aead::Aes128Gcm) => First::ServerAes128Gcm,
+            (false, Aead::Aes256Gcm) => First::ServerAes256Gcm,
+            (false, Aead::Chacha20) => First::ServerChacha20,
+        }
+    }
+
+    fn from_client(self) -> bool {
+        matches!(
+            self,
+            First::ClientAes128Gcm | First::ClientAes256Gcm | First::ClientChacha20
+        )
+    }
+
+    fn aead(self) -> Aead {
+        match self {
+            First::ClientAes128Gcm | First::ServerAes128Gcm => Aead::Aes128Gcm,
+            First::ClientAes256Gcm | First::ServerAes256Gcm => Aead::Aes256Gcm,
+            First::ClientChacha20 | First::ServerChacha20 => Aead::Chacha20,
+        }
+    }
+}
+
+/// What a completed TLS 1.2 handshake keeps for tls-unique (136 bytes).
 pub(crate) struct Ready {
-    pub(crate) master_secret: [u8; 48],
-    pub(crate) client_random: [u8; 32],
-    pub(crate) server_random: [u8; 32],
-    /// The first Finished's record body as sent, without its tag
-    /// (`aead.record_len() - 16` bytes used).
-    pub(crate) record: [u8; KEPT],
-    pub(crate) aead: Aead,
-    /// Who sent it: the client (full handshake) or the server (abbreviated).
-    pub(crate) from_client: bool,
+    master_secret: [u8; 48],
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    /// The first Finished's record body as sent, without the protected message's
+    /// first byte and without the tag.
+    record: [u8; KEPT],
+    first: First,
 }
 
 impl std::fmt::Debug for Ready {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ready")
-            .field("aead", &self.aead)
-            .field("from_client", &self.from_client)
+            .field("first", &self.first)
             .finish_non_exhaustive()
     }
 }
 
 impl Ready {
+    /// Keeps what [`value`](Self::value) needs. `record`: the first Finished's record
+    /// body, `aead.record_len()` bytes (checked by the caller).
+    pub(crate) fn new(
+        master_secret: [u8; 48],
+        client_random: [u8; 32],
+        server_random: [u8; 32],
+        record: &[u8],
+        aead: Aead,
+        from_client: bool,
+    ) -> Ready {
+        let explicit = aead.explicit_len();
+        let mut kept = [0u8; KEPT];
+        kept[..explicit].copy_from_slice(&record[..explicit]);
+        kept[explicit..explicit + 15].copy_from_slice(&record[explicit + 1..explicit + 16]);
+        Ready {
+            master_secret,
+            client_random,
+            server_random,
+            record: kept,
+            first: First::new(aead, from_client),
+        }
+    }
+
     /// The first Finished's verify_data (12 bytes), or None if its record does not
     /// read as a Finished message.
     pub(crate) fn value(&self) -> Option<Vec<u8>> {
-        let (alg, key_len, iv_len, prf_alg) = self.aead.shape();
+        let aead_kind = self.first.aead();
+        let (alg, key_len, iv_len, prf_alg) = aead_kind.shape();
         let mut seed = [0u8; 64];
         seed[..32].copy_from_slice(&self.server_random);
         seed[32..].copy_from_slice(&self.client_random);
@@ -96,24 +165,22 @@ impl Ready {
         let mut block = [0u8; 2 * 32 + 2 * 12];
         let block = &mut block[..2 * (key_len + iv_len)];
         prf(prf_alg, &self.master_secret, b"key expansion", &seed, block);
-        let (key, iv) = if self.from_client {
+        let (key, iv) = if self.first.from_client() {
             (&block[..key_len], &block[2 * key_len..][..iv_len])
         } else {
             (&block[key_len..2 * key_len], &block[2 * key_len + iv_len..])
         };
         let key = aead::LessSafeKey::new(aead::UnboundKey::new(alg, key).ok()?);
-        let record = &self.record[..self.aead.record_len() - TAG];
+        let explicit = aead_kind.explicit_len();
         let mut nonce = [0u8; 12];
-        let sealed = if iv_len == 4 {
+        if explicit == 8 {
             // GCM: fixed salt + the record's explicit nonce.
             nonce[..4].copy_from_slice(iv);
-            nonce[4..].copy_from_slice(&record[..8]);
-            &record[8..]
+            nonce[4..].copy_from_slice(&self.record[..8]);
         } else {
             // ChaCha20-Poly1305: IV XOR the sequence number, which is 0.
             nonce.copy_from_slice(iv);
-            record
-        };
+        }
         let mut message = [0u8; 16];
         let _tag = key
             .seal_in_place_separate_tag(
@@ -122,11 +189,11 @@ impl Ready {
                 &mut message,
             )
             .ok()?;
-        for (m, c) in message.iter_mut().zip(sealed) {
+        for (m, c) in message[1..].iter_mut().zip(&self.record[explicit..]) {
             *m ^= c;
         }
         match message {
-            [20, 0, 0, 12, verify_data @ ..] => Some(verify_data.to_vec()),
+            [_, 0, 0, 12, verify_data @ ..] => Some(verify_data.to_vec()),
             _ => None,
         }
     }
@@ -212,23 +279,20 @@ mod tests {
         std::array::from_fn(|i| start + i as u8)
     }
 
-    fn ready(aead: Aead, from_client: bool, hex: &str) -> Ready {
-        let bytes: Vec<u8> = (0..hex.len())
+    fn bytes(hex: &str) -> Vec<u8> {
+        (0..hex.len())
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-            .collect();
-        assert_eq!(bytes.len(), aead.record_len());
-        let mut record = [0u8; KEPT];
-        let kept = bytes.len() - TAG;
-        record[..kept].copy_from_slice(&bytes[..kept]);
-        Ready {
-            master_secret: seq(0),
-            client_random: seq(100),
-            server_random: seq(200),
-            record,
-            aead,
-            from_client,
-        }
+            .collect()
+    }
+
+    fn ready_from(aead: Aead, from_client: bool, record: &[u8]) -> Ready {
+        assert_eq!(record.len(), aead.record_len());
+        Ready::new(seq(0), seq(100), seq(200), record, aead, from_client)
+    }
+
+    fn ready(aead: Aead, from_client: bool, hex: &str) -> Ready {
+        ready_from(aead, from_client, &bytes(hex))
     }
 
     #[test]
@@ -255,19 +319,22 @@ mod tests {
     #[test]
     fn a_damaged_record_or_wrong_secret_gives_none_or_another_value() {
         for (aead, client, _) in SEALED {
-            let kept = aead.record_len() - TAG;
-            // The explicit nonce (GCM) and the message header: not a Finished.
-            let header_end = kept - 12;
-            for i in 0..kept {
-                let mut bad = ready(aead, true, client);
-                bad.record[i] ^= 0x40;
-                let v = bad.value();
-                if i < header_end {
+            let good = bytes(client);
+            let explicit = aead.explicit_len();
+            for i in 0..good.len() {
+                let mut bad = good.clone();
+                bad[i] ^= 0x40;
+                let v = ready_from(aead, true, &bad).value();
+                if i == explicit || i >= explicit + 16 {
+                    // The message type and the tag are not kept.
+                    assert_eq!(v.as_deref(), Some(&VERIFY_DATA[..]), "{aead:?} byte {i}");
+                } else if i < explicit + 4 {
+                    // The explicit nonce (GCM) or the length: not a Finished.
                     assert_eq!(v, None, "{aead:?} byte {i}");
                 } else {
-                    // The tag is gone: a changed verify_data byte reads changed.
+                    // A changed verify_data byte reads changed.
                     let mut want = VERIFY_DATA;
-                    want[i - header_end] ^= 0x40;
+                    want[i - explicit - 4] ^= 0x40;
                     assert_eq!(v.as_deref(), Some(&want[..]), "{aead:?} byte {i}");
                 }
             }
@@ -277,15 +344,22 @@ mod tests {
             let mut bad = ready(aead, true, client);
             bad.server_random[0] ^= 1;
             assert_eq!(bad.value(), None, "{aead:?}");
-            let mut zero = ready(aead, true, client);
-            zero.record = [0; KEPT];
+            let zero = ready_from(aead, true, &vec![0; aead.record_len()]);
             assert_eq!(zero.value(), None, "{aead:?}");
         }
         // Another suite's record (other layout and keys).
         let (_, chacha, _) = SEALED[2];
         let mut r = ready(Aead::Chacha20, true, chacha);
-        r.aead = Aead::Aes128Gcm;
+        r.first = First::ClientAes128Gcm;
         assert_eq!(r.value(), None);
+    }
+
+    #[test]
+    fn the_kept_state_is_small() {
+        assert_eq!(std::mem::size_of::<Ready>(), 136);
+        assert_eq!(First::new(Aead::Chacha20, false).aead(), Aead::Chacha20);
+        assert!(!First::new(Aead::Aes128Gcm, false).from_client());
+        assert!(First::new(Aead::Aes256Gcm, true).from_client());
     }
 
     #[test]

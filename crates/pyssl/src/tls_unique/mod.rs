@@ -9,9 +9,9 @@
 //! one; each end sees it either among the bytes it writes (the `write_tls` [`Tee`]) or
 //! among those it reads. The master secret comes from rustls' key-log hook (the
 //! `CLIENT_RANDOM` line, `capture`: a small table of the calling thread's own, emptied
-//! right after the rustls call that derived it). A completed handshake keeps those
-//! ~150 bytes in one allocation ([`finished::Ready`]), together with the negotiated
-//! AEAD.
+//! right after the rustls call that derived it). A completed handshake keeps those,
+//! with the negotiated AEAD, in 136 bytes inline in the connection ([`finished::Ready`]:
+//! not the record's tag, nor its message's first byte).
 //!
 //! Only when the binding is asked for does the work happen (`finished`): the key block
 //! `PRF(master_secret, "key expansion", server_random + client_random)` with the suite's
@@ -47,7 +47,7 @@ pub(crate) enum Tracker {
     /// The handshake is being followed.
     Recording(Box<Recorder>),
     /// What a completed TLS 1.2 handshake keeps.
-    Ready(Box<finished::Ready>),
+    Ready(finished::Ready),
 }
 
 impl Tracker {
@@ -71,5 +71,13 @@ impl Tracker {
             Tracker::Ready(r) => r.value(),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_tracker_holds_a_completed_handshake_inline_in_136_bytes() {
+        assert_eq!(std::mem::size_of::<super::Tracker>(), 136);
     }
 }

@@ -2,7 +2,7 @@
 //! randoms, the first Finished's record (as sent: still protected) and, on a server, the
 //! ClientHello for `engine::hello`. Record framing and a few small copies; nothing hashed.
 
-use super::finished::{Aead, Ready, KEPT, MAX_RECORD};
+use super::finished::{Aead, Ready, MAX_RECORD};
 
 /// Cap on a ClientHello a server keeps for `engine::hello`.
 const MAX_HELLO: usize = 256 * 1024;
@@ -201,7 +201,7 @@ impl Recorder {
     }
 
     /// What tls-unique keeps once the TLS 1.2 handshake completed (None: no binding).
-    pub(crate) fn finish(&mut self, conn: &rustls::CommonState) -> Option<Box<Ready>> {
+    pub(crate) fn finish(&mut self, conn: &rustls::CommonState) -> Option<Ready> {
         if conn.protocol_version()? != rustls::ProtocolVersion::TLSv1_2 {
             return None;
         }
@@ -223,16 +223,14 @@ impl Recorder {
         {
             return None;
         }
-        let mut record = [0; KEPT];
-        record.copy_from_slice(&self.record[..KEPT]);
-        Some(Box::new(Ready {
-            master_secret: self.master_secret?,
-            client_random: self.client_random,
-            server_random: self.server_random,
-            record,
+        Some(Ready::new(
+            self.master_secret?,
+            self.client_random,
+            self.server_random,
+            &self.record[..aead.record_len()],
             aead,
             from_client,
-        }))
+        ))
     }
 }
 

@@ -94,7 +94,7 @@ impl First {
         }
     }
 
-    fn from_client(self) -> bool {
+    fn by_client(self) -> bool {
         matches!(
             self,
             First::ClientAes128Gcm | First::ClientAes256Gcm | First::ClientChacha20
@@ -165,7 +165,7 @@ impl Ready {
         let mut block = [0u8; 2 * 32 + 2 * 12];
         let block = &mut block[..2 * (key_len + iv_len)];
         prf(prf_alg, &self.master_secret, b"key expansion", &seed, block);
-        let (key, iv) = if self.first.from_client() {
+        let (key, iv) = if self.first.by_client() {
             (&block[..key_len], &block[2 * key_len..][..iv_len])
         } else {
             (&block[key_len..2 * key_len], &block[2 * key_len + iv_len..])
@@ -358,8 +358,8 @@ mod tests {
     fn the_kept_state_is_small() {
         assert_eq!(std::mem::size_of::<Ready>(), 136);
         assert_eq!(First::new(Aead::Chacha20, false).aead(), Aead::Chacha20);
-        assert!(!First::new(Aead::Aes128Gcm, false).from_client());
-        assert!(First::new(Aead::Aes256Gcm, true).from_client());
+        assert!(!First::new(Aead::Aes128Gcm, false).by_client());
+        assert!(First::new(Aead::Aes256Gcm, true).by_client());
     }
 
     #[test]

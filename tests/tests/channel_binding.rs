@@ -345,3 +345,74 @@ fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
         session = c.session();
     }
 }
+
+/// tls-unique does not depend on the thread a connection was made on: every
+/// handshake step of both ends runs on a new thread, and four such pairs (full and
+/// resumed) handshake at once; every pair's ends agree.
+#[test]
+fn tls_unique_with_handshake_steps_on_other_threads() {
+    use pyssl::{MemoryBio, SslObject, WrapOptions};
+    let p = pki();
+    let server = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    let client = pyssl_tests::peers::client_ctx(false, &[]);
+    pin_version(&client, TlsVersion::TlsV1_2);
+    // One step on a thread of its own: true once the handshake is done.
+    let step = |o: &mut SslObject| {
+        std::thread::scope(|sc| {
+            sc.spawn(|| match o.do_handshake() {
+                Ok(()) => true,
+                Err(e) if e.kind() == pyssl::ErrorKind::WantRead => false,
+                Err(e) => panic!("{e}"),
+            })
+            .join()
+            .unwrap()
+        })
+    };
+    let pair = |session: Option<pyssl::SslSession>| {
+        let (ci, co, si, so) = (
+            MemoryBio::new(),
+            MemoryBio::new(),
+            MemoryBio::new(),
+            MemoryBio::new(),
+        );
+        let opts = WrapOptions {
+            server_hostname: Some("localhost".into()),
+            session,
+            ..Default::default()
+        };
+        let mut c = client.wrap_bio(ci.clone(), co.clone(), opts).unwrap();
+        let sopts = WrapOptions {
+            server_side: true,
+            ..Default::default()
+        };
+        let mut s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
+        let (mut c_done, mut s_done) = (false, false);
+        for _ in 0..20 {
+            c_done = c_done || step(&mut c);
+            si.write(&co.read(None)).unwrap();
+            s_done = s_done || step(&mut s);
+            ci.write(&so.read(None)).unwrap();
+            if c_done && s_done {
+                break;
+            }
+        }
+        assert!(c_done && s_done);
+        let cu = c.get_channel_binding("tls-unique").unwrap();
+        assert_eq!(cu.as_ref().map(Vec::len), Some(12));
+        assert_eq!(cu, s.get_channel_binding("tls-unique").unwrap());
+        (c.session(), c.session_reused())
+    };
+    let (session, reused) = pair(None);
+    assert!(!reused);
+    std::thread::scope(|sc| {
+        let runs: Vec<_> = (0..4)
+            .map(|i| {
+                let session = session.clone();
+                let pair = &pair;
+                sc.spawn(move || pair(if i % 2 == 0 { session } else { None }).1)
+            })
+            .collect();
+        let reused: Vec<bool> = runs.into_iter().map(|r| r.join().unwrap()).collect();
+        assert_eq!(reused, [true, false, true, false]);
+    });
+}

@@ -51,7 +51,8 @@ fn exporter_vs_openssl(version: TlsVersion, flag: &str) {
     }
 }
 
-fn tls_unique_vs_python_server(ticket: &str) {
+/// `suite`: the one TLS 1.2 cipher string the pyssl client offers (None: its defaults).
+fn tls_unique_vs_python_server(ticket: &str, suite: Option<&str>) {
     let opts = PyOpts {
         tls12: true,
         no_ticket: ticket == "noticket",
@@ -59,10 +60,16 @@ fn tls_unique_vs_python_server(ticket: &str) {
     };
     let (mut guard, port, rx) = python_server_n(2, opts);
     let ctx = pyssl_tests::peers::client_ctx(false, &[]);
+    if let Some(suite) = suite {
+        ctx.set_ciphers(suite).unwrap();
+    }
     let mut session = None;
     for i in 0..2 {
         let mut s = peers::connect_with_session(&ctx, port, session.take()).unwrap();
         assert_eq!(s.recv(10).unwrap(), b"ok");
+        if let Some(suite) = suite {
+            assert_eq!(s.cipher().unwrap().0, suite);
+        }
         // An OpenSSL server under OP_NO_TICKET does not resume a CPython client
         // either (checked with python3 on both ends): both handshakes are full then.
         let resumed = i == 1 && ticket == "ticket";
@@ -83,12 +90,25 @@ fn tls_unique_vs_python_server(ticket: &str) {
 
 #[test]
 fn tls_unique_equals_python_server_full_and_resumed_ticket() {
-    tls_unique_vs_python_server("ticket");
+    tls_unique_vs_python_server("ticket", None);
+}
+
+/// The pyssl client's value (its own Finished record in the full handshake, the
+/// python3 server's in the resumption) for each TLS 1.2 AEAD and PRF hash.
+#[test]
+fn tls_unique_equals_python_server_per_suite() {
+    for suite in [
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+    ] {
+        tls_unique_vs_python_server("ticket", Some(suite));
+    }
 }
 
 #[test]
 fn tls_unique_equals_python_server_op_no_ticket() {
-    tls_unique_vs_python_server("noticket");
+    tls_unique_vs_python_server("noticket", None);
 }
 
 #[test]
@@ -217,17 +237,32 @@ fn tls_unique_equals_python_client_session_id_resumption() {
 /// a full handshake and a resumption (ticket).
 #[test]
 fn tls_unique_agrees_with_bytewise_delivery() {
-    bytewise_pair(false, false);
+    bytewise_pair(false, false, None);
 }
 
 /// The same with a client certificate (Certificate and CertificateVerify in the full
 /// handshake's transcript) and session-ID resumption (no NewSessionTicket).
 #[test]
 fn tls_unique_agrees_with_client_cert_and_session_ids() {
-    bytewise_pair(true, true);
+    bytewise_pair(true, true, None);
 }
 
-fn bytewise_pair(client_cert: bool, session_ids: bool) {
+/// Both ends agree, byte-wise delivery, for each TLS 1.2 AEAD (the first Finished
+/// record opened with AES-128-GCM / AES-256-GCM and a SHA-384 key block /
+/// ChaCha20-Poly1305's IV-as-nonce), full and resumed (ticket and session ID).
+#[test]
+fn tls_unique_agrees_per_suite() {
+    for suite in [
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+    ] {
+        bytewise_pair(false, false, Some(suite));
+        bytewise_pair(false, true, Some(suite));
+    }
+}
+
+fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
     use pyssl::{MemoryBio, WrapOptions};
     let p = pki();
     let mode = if client_cert {
@@ -241,6 +276,9 @@ fn bytewise_pair(client_cert: bool, session_ids: bool) {
     }
     let client = pyssl_tests::peers::client_ctx(client_cert, &[]);
     pin_version(&client, TlsVersion::TlsV1_2);
+    if let Some(suite) = suite {
+        client.set_ciphers(suite).unwrap();
+    }
     let trickle = |from: &MemoryBio, to: &MemoryBio| {
         let data = from.read(None);
         for b in &data {
@@ -297,10 +335,84 @@ fn bytewise_pair(client_cert: bool, session_ids: bool) {
         );
         assert_eq!(cu.as_ref().map(Vec::len), Some(12), "round {round}");
         assert_eq!(cu, su, "round {round}");
+        if let Some(suite) = suite {
+            assert_eq!(c.cipher().unwrap().0, suite);
+        }
         assert_eq!(s.getpeercert().unwrap().is_some(), client_cert);
         if round == 1 {
             assert_eq!(c.session().unwrap().has_ticket(), !session_ids);
         }
         session = c.session();
     }
+}
+
+/// tls-unique does not depend on the thread a connection was made on: every
+/// handshake step of both ends runs on a new thread, and four such pairs (full and
+/// resumed) handshake at once; every pair's ends agree.
+#[test]
+fn tls_unique_with_handshake_steps_on_other_threads() {
+    use pyssl::{MemoryBio, SslObject, WrapOptions};
+    let p = pki();
+    let server = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
+    let client = pyssl_tests::peers::client_ctx(false, &[]);
+    pin_version(&client, TlsVersion::TlsV1_2);
+    // One step on a thread of its own: true once the handshake is done.
+    let step = |o: &mut SslObject| {
+        std::thread::scope(|sc| {
+            sc.spawn(|| match o.do_handshake() {
+                Ok(()) => true,
+                Err(e) if e.kind() == pyssl::ErrorKind::WantRead => false,
+                Err(e) => panic!("{e}"),
+            })
+            .join()
+            .unwrap()
+        })
+    };
+    let pair = |session: Option<pyssl::SslSession>| {
+        let (ci, co, si, so) = (
+            MemoryBio::new(),
+            MemoryBio::new(),
+            MemoryBio::new(),
+            MemoryBio::new(),
+        );
+        let opts = WrapOptions {
+            server_hostname: Some("localhost".into()),
+            session,
+            ..Default::default()
+        };
+        let mut c = client.wrap_bio(ci.clone(), co.clone(), opts).unwrap();
+        let sopts = WrapOptions {
+            server_side: true,
+            ..Default::default()
+        };
+        let mut s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
+        let (mut c_done, mut s_done) = (false, false);
+        for _ in 0..20 {
+            c_done = c_done || step(&mut c);
+            si.write(&co.read(None)).unwrap();
+            s_done = s_done || step(&mut s);
+            ci.write(&so.read(None)).unwrap();
+            if c_done && s_done {
+                break;
+            }
+        }
+        assert!(c_done && s_done);
+        let cu = c.get_channel_binding("tls-unique").unwrap();
+        assert_eq!(cu.as_ref().map(Vec::len), Some(12));
+        assert_eq!(cu, s.get_channel_binding("tls-unique").unwrap());
+        (c.session(), c.session_reused())
+    };
+    let (session, reused) = pair(None);
+    assert!(!reused);
+    std::thread::scope(|sc| {
+        let runs: Vec<_> = (0..4)
+            .map(|i| {
+                let session = session.clone();
+                let pair = &pair;
+                sc.spawn(move || pair(if i % 2 == 0 { session } else { None }).1)
+            })
+            .collect();
+        let reused: Vec<bool> = runs.into_iter().map(|r| r.join().unwrap()).collect();
+        assert_eq!(reused, [true, false, true, false]);
+    });
 }

@@ -5,7 +5,7 @@
 //!   `EXPORTER-Channel-Binding` and no context, for TLS 1.3 and TLS 1.2 (rustls only
 //!   negotiates TLS 1.2 with the extended master secret, which RFC 9266 requires).
 //! - `tls-unique` (RFC 5929): on TLS 1.2, the first Finished message's verify_data,
-//!   recomputed from the recorded handshake and the master secret (see the
+//!   read back from that message's record with the master secret (see the
 //!   `tls_unique` module); equal to what an OpenSSL peer reports. On TLS 1.3 it is
 //!   None: RFC 9266 deprecates tls-unique there and rustls offers no way to recompute
 //!   OpenSSL's Finished-based value (CPython returns it) — None is CPython's own

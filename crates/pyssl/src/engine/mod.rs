@@ -344,7 +344,7 @@ impl Connection {
             plain_pending: 0,
             received: None,
             counted: false,
-            tls_unique: crate::tls_unique::Tracker::Recording(Box::default()),
+            tls_unique: crate::tls_unique::Tracker::new(opts.server_side),
         };
         if let Some(s) = opts.session {
             c.set_session(s)?;

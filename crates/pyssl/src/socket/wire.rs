@@ -422,6 +422,10 @@ mod tests {
         w.set_mode(Mode::Blocking).unwrap();
         assert_eq!(w.sock.sets.get(), 0);
         w.set_mode(Mode::Timeout(Duration::from_secs(3))).unwrap();
-        assert_eq!(w.sock.sets.get(), 1, "only the read timeout is armed up front");
+        assert_eq!(
+            w.sock.sets.get(),
+            1,
+            "only the read timeout is armed up front"
+        );
     }
 }

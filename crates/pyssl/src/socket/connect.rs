@@ -78,7 +78,9 @@ impl SslContext {
             ));
         }
         let tcp = create_connection(addr, opts.timeout)?;
-        self.wrap_socket(tcp, opts)
+        // A fresh connection: blocking, and the timeouts are what `create_connection` set.
+        let set = opts.timeout.filter(|t| !t.is_zero());
+        self.wrap_stream(tcp, opts, Some(set))
     }
 }
 

@@ -109,6 +109,18 @@ impl SslContext {
     /// `do_handshake_on_connect` the handshake runs here (bounded by `opts.timeout`); a
     /// failed handshake closes the stream, after sending the peer the TLS alert.
     pub fn wrap_socket<S: Transport>(&self, sock: S, opts: SocketOptions) -> Result<SslSocket<S>> {
+        self.wrap_stream(sock, opts, None)
+    }
+
+    /// [`wrap_socket`](Self::wrap_socket) for a stream whose state pyssl knows because it
+    /// made it (`fresh`: blocking, with this read and write timeout), so no system call is
+    /// spent asking the stream.
+    fn wrap_stream<S: Transport>(
+        &self,
+        sock: S,
+        opts: SocketOptions,
+        fresh: Option<Option<Duration>>,
+    ) -> Result<SslSocket<S>> {
         if opts.server_side && opts.server_hostname.is_some() {
             return Err(SslError::value(
                 "server_hostname can only be specified in client mode",
@@ -140,9 +152,13 @@ impl SslContext {
                 session: opts.session.clone(),
             },
         )?;
+        let mut wire = Wire::new(sock);
+        if let Some(timeout) = fresh {
+            wire.assume_fresh(timeout);
+        }
         let mut s = SslSocket {
             obj,
-            wire: Wire::new(sock),
+            wire,
             pending_write: None,
             suppress_ragged_eofs: opts.suppress_ragged_eofs,
             shut: false,

@@ -12,6 +12,16 @@
 //! stream looks readable between operations only while not-yet-taken bytes are on it), and
 //! a run of records costs one peek plus one discard per buffer instead of two reads per
 //! record. Other streams fall back to record-exact reads ([`RecordReader`]).
+//!
+//! A handshake flight therefore costs a peek and a discard where a plain reader makes one
+//! `recv`. That is the price of the guarantee, not slack: where the peer's bytes end is only
+//! known after looking at them, and every flight but a server's first (see
+//! [`Wire::fill`]) may be followed at once by data, a close_notify and plaintext — a TLS 1.3
+//! client is done after sending its Finished, a TLS 1.2 server after sending its own.
+//!
+//! Timeouts: the stream's own read and write timeouts are asked once each (then cached)
+//! unless pyssl made the stream itself ([`Wire::assume_fresh`], `SslContext::connect`);
+//! they are set only when an operation's budget has drifted away from them.
 
 use std::io;
 use std::time::Duration;
@@ -81,6 +91,13 @@ impl<S: Transport> Wire<S> {
             op: OpKind::Read,
             deadline: Deadline::start(Mode::Blocking),
         }
+    }
+
+    /// Declares the stream's state when pyssl made it itself (`create_connection`): blocking,
+    /// with `timeout` as both its read and write timeout, so it is never queried.
+    pub(crate) fn assume_fresh(&mut self, timeout: Option<Duration>) {
+        self.fd_nonblocking = Some(false);
+        self.applied = [Some(timeout), Some(timeout)];
     }
 
     /// Starts one operation: its kind picks the timeout message, its clock starts now.
@@ -334,5 +351,81 @@ impl<S: Transport> TlsIo for Wire<S> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::io::{Read, Write};
+
+    /// A stream whose timeouts must never be asked for; counts the timeouts set.
+    #[derive(Default)]
+    struct NoQueries {
+        sets: Cell<usize>,
+    }
+
+    impl Read for NoQueries {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Ok(0)
+        }
+    }
+
+    impl Write for NoQueries {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Transport for NoQueries {
+        fn set_read_timeout(&self, _: Option<Duration>) -> io::Result<()> {
+            self.sets.set(self.sets.get() + 1);
+            Ok(())
+        }
+        fn set_write_timeout(&self, _: Option<Duration>) -> io::Result<()> {
+            self.sets.set(self.sets.get() + 1);
+            Ok(())
+        }
+        fn read_timeout(&self) -> io::Result<Option<Duration>> {
+            panic!("the read timeout of a fresh stream was queried")
+        }
+        fn write_timeout(&self) -> io::Result<Option<Duration>> {
+            panic!("the write timeout of a fresh stream was queried")
+        }
+    }
+
+    #[test]
+    fn a_fresh_stream_is_neither_queried_nor_set_again() {
+        let t = Duration::from_secs(20);
+        let mut w = Wire::new(NoQueries::default());
+        w.assume_fresh(Some(t));
+        w.set_mode(Mode::Timeout(t)).unwrap();
+        w.begin(OpKind::Handshake);
+        w.wait_budget(Direction::Read).unwrap();
+        w.wait_budget(Direction::Write).unwrap();
+        assert_eq!(w.sock.sets.get(), 0);
+        // A different mode still sets what differs, without asking first.
+        w.set_mode(Mode::Blocking).unwrap();
+        assert_eq!(w.sock.sets.get(), 2);
+        w.set_mode(Mode::Blocking).unwrap();
+        assert_eq!(w.sock.sets.get(), 2);
+    }
+
+    #[test]
+    fn a_fresh_blocking_stream_keeps_no_timeouts() {
+        let mut w = Wire::new(NoQueries::default());
+        w.assume_fresh(None);
+        w.set_mode(Mode::Blocking).unwrap();
+        assert_eq!(w.sock.sets.get(), 0);
+        w.set_mode(Mode::Timeout(Duration::from_secs(3))).unwrap();
+        assert_eq!(
+            w.sock.sets.get(),
+            1,
+            "only the read timeout is armed up front"
+        );
     }
 }

@@ -59,11 +59,18 @@ impl BioState {
             }
             self.start = 0;
         } else if start > 64 * 1024 && (start * 2 > self.buf.len() || start > u32::MAX as usize) {
-            self.buf.drain(..start);
-            self.start = 0;
+            self.compact(start);
         } else {
             self.start = start as u32;
         }
+    }
+
+    /// Drops the `start` bytes read from the front (a large queue, mostly read).
+    #[cold]
+    #[inline(never)]
+    fn compact(&mut self, start: usize) {
+        self.buf.drain(..start);
+        self.start = 0;
     }
 
     /// The buffer to append to (used by `write_tls`, which writes straight into it).
@@ -141,29 +148,21 @@ impl MemoryBio {
         }
         // Two locks, always taken in address order: concurrent transfers in opposite
         // directions cannot deadlock.
-        let (mut src, mut to) = if Arc::as_ptr(&self.inner) < Arc::as_ptr(&dst.inner) {
-            let src = self.lock();
-            (src, dst.lock())
-        } else {
-            let to = dst.lock();
-            (self.lock(), to)
-        };
+        let forward = Arc::as_ptr(&self.inner) < Arc::as_ptr(&dst.inner);
+        let (first, second) = if forward { (self, dst) } else { (dst, self) };
+        let (a, b) = (first.lock(), second.lock());
+        let (mut src, mut to) = if forward { (a, b) } else { (b, a) };
         if to.eof_written {
             return Err(write_after_eof());
         }
         let n = src.len();
-        if n == 0 {
-            return Ok(0);
-        }
-        if to.len() == 0 {
+        if n > 0 && to.len() == 0 {
             std::mem::swap(&mut src.buf, &mut to.buf);
             to.start = src.start;
             src.buf.clear();
             src.start = 0;
-        } else {
-            let BioState { buf, start, .. } = &mut *src;
-            to.buf.extend_from_slice(&buf[*start as usize..]);
-            src.consume(n);
+        } else if n > 0 {
+            append(&mut src, &mut to);
         }
         Ok(n)
     }
@@ -187,7 +186,17 @@ impl MemoryBio {
     }
 }
 
+/// Moves the unread bytes of `src` to the end of `to` (which has unread bytes too).
+#[inline(never)]
+fn append(src: &mut BioState, to: &mut BioState) {
+    to.buf.extend_from_slice(src.data());
+    let n = src.len();
+    src.consume(n);
+}
+
 /// CPython's `SSLError('cannot write() after write_eof()')` (its `str()` is the args tuple).
+#[cold]
+#[inline(never)]
 fn write_after_eof() -> SslError {
     SslError::new(ErrorKind::Ssl, "('cannot write() after write_eof()',)")
 }

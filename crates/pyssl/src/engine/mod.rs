@@ -596,6 +596,8 @@ impl Connection {
         from_rustls(e, self.side())
     }
 
+    #[cold]
+    #[inline(never)]
     fn fail(&mut self, e: SslError) -> SslError {
         // Keep the rustls connection only long enough to flush its alert.
         let mut buf = Vec::new();
@@ -652,18 +654,19 @@ impl Connection {
                 self.state = State::Client(Box::new(c));
                 Ok(())
             }
-            Err(e) => {
-                self.no_protocols_alert(&e);
-                Err(self.fail(e))
-            }
+            Err(e) => Err(self.config_failed(e)),
         }
     }
 
-    /// OpenSSL answers an empty version range with a fatal protocol_version alert.
-    fn no_protocols_alert(&mut self, e: &SslError) {
+    /// No config (or no client connection) could be made: fatal. OpenSSL answers an
+    /// empty version range with a fatal protocol_version alert.
+    #[cold]
+    #[inline(never)]
+    fn config_failed(&mut self, e: SslError) -> SslError {
         if e.reason() == Some("NO_PROTOCOLS_AVAILABLE") {
             self.out.extend_from_slice(&[21, 3, 3, 0, 2, 2, 70]);
         }
+        self.fail(e)
     }
 
     /// Feeds incoming TLS bytes. Consumes at most up to the end of the current TLS
@@ -686,30 +689,34 @@ impl Connection {
         self.feed_records(data, true)
     }
 
+    /// Input that is not TLS: OpenSSL's error, and no alert.
+    #[cold]
+    #[inline(never)]
+    fn bad_header(&mut self, bad: BadHeader) -> SslError {
+        let e = match bad {
+            BadHeader::WrongVersion { http: true }
+                if self.server_side && self.records.is_fresh() =>
+            {
+                SslError::ssl(ErrorKind::Ssl, "SSL", "HTTP_REQUEST")
+            }
+            BadHeader::WrongVersion { .. } => {
+                SslError::ssl(ErrorKind::Ssl, "SSL", "WRONG_VERSION_NUMBER")
+            }
+            BadHeader::TooLong => SslError::ssl(ErrorKind::Ssl, "SSL", "PACKET_LENGTH_TOO_LONG"),
+        };
+        self.state = State::Failed(e.clone());
+        e
+    }
+
     fn feed_records(&mut self, data: &[u8], header_ahead: bool) -> Result<usize> {
         self.start()?;
         if data.is_empty() || self.received_close {
             return Ok(0);
         }
-        if let Err(bad) = self.records.check(data) {
-            let e = match bad {
-                BadHeader::WrongVersion { http: true }
-                    if self.server_side && self.records.is_fresh() =>
-                {
-                    SslError::ssl(ErrorKind::Ssl, "SSL", "HTTP_REQUEST")
-                }
-                BadHeader::WrongVersion { .. } => {
-                    SslError::ssl(ErrorKind::Ssl, "SSL", "WRONG_VERSION_NUMBER")
-                }
-                BadHeader::TooLong => {
-                    SslError::ssl(ErrorKind::Ssl, "SSL", "PACKET_LENGTH_TOO_LONG")
-                }
-            };
-            // OpenSSL sends no alert for non-TLS input.
-            self.state = State::Failed(e.clone());
-            return Err(e);
-        }
-        let mut limit = self.records.limit(data);
+        let mut limit = match self.records.next(data) {
+            Ok(limit) => limit,
+            Err(bad) => return Err(self.bad_header(bad)),
+        };
         let done = self.is_handshake_done();
         if !done {
             // Whole handshake/ChangeCipherSpec records right behind go in one
@@ -768,19 +775,7 @@ impl Connection {
                 return match acc.accept() {
                     Ok(None) => Ok(()),
                     Ok(Some(accepted)) => self.accepted(accepted),
-                    Err((e, mut alert)) => {
-                        let e = from_rustls(&e, Side::Server);
-                        let mut buf = Vec::new();
-                        let _ = alert.write_all(&mut buf);
-                        if buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
-                            // rustls' Acceptor sends nothing for a malformed ClientHello;
-                            // OpenSSL sends a fatal unexpected_message alert.
-                            buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
-                        }
-                        openssl_alert(&mut buf, &e);
-                        self.out.extend_from_slice(&buf);
-                        Err(self.fail(e))
-                    }
+                    Err((e, alert)) => Err(self.accept_failed(&e, alert, true)),
                 };
             }
             // The verifier checks the name exactly as given: told it only where rustls'
@@ -830,11 +825,39 @@ impl Connection {
                 }
                 Ok(())
             }
-            Err(e) => {
-                let e = from_rustls(&e, self.side());
-                Err(self.fail(e))
-            }
+            Err(e) => Err(self.rustls_failed(&e)),
         }
+    }
+
+    /// A rustls error from processing: fatal.
+    #[cold]
+    #[inline(never)]
+    fn rustls_failed(&mut self, e: &rustls::Error) -> SslError {
+        let e = from_rustls(e, self.side());
+        self.fail(e)
+    }
+
+    /// The Acceptor (`in_hello`: reading the ClientHello) or `into_connection` failed:
+    /// queues the alert rustls made (OpenSSL's where they differ) and fails.
+    #[cold]
+    #[inline(never)]
+    fn accept_failed(
+        &mut self,
+        e: &rustls::Error,
+        mut alert: rustls::server::AcceptedAlert,
+        in_hello: bool,
+    ) -> SslError {
+        let e = from_rustls(e, Side::Server);
+        let mut buf = Vec::new();
+        let _ = alert.write_all(&mut buf);
+        if in_hello && buf.is_empty() && e.reason() == Some("UNEXPECTED_MESSAGE") {
+            // rustls' Acceptor sends nothing for a malformed ClientHello;
+            // OpenSSL sends a fatal unexpected_message alert.
+            buf.extend_from_slice(&[21, 3, 3, 0, 2, 2, 10]);
+        }
+        openssl_alert(&mut buf, &e);
+        self.out.extend_from_slice(&buf);
+        self.fail(e)
     }
 
     /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
@@ -866,10 +889,7 @@ impl Connection {
         };
         let config = match self.ctx.server_config(chosen.as_deref(), resumed) {
             Ok(c) => c,
-            Err(e) => {
-                self.no_protocols_alert(&e);
-                return Err(self.fail(e));
-            }
+            Err(e) => return Err(self.config_failed(e)),
         };
         match accepted.into_connection(config) {
             Ok(mut conn) => {
@@ -877,14 +897,7 @@ impl Connection {
                 self.state = State::Server(Box::new(conn));
                 self.process()
             }
-            Err((e, mut alert)) => {
-                let e = from_rustls(&e, Side::Server);
-                let mut buf = Vec::new();
-                let _ = alert.write_all(&mut buf);
-                openssl_alert(&mut buf, &e);
-                self.out.extend_from_slice(&buf);
-                Err(self.fail(e))
-            }
+            Err((e, alert)) => Err(self.accept_failed(&e, alert, false)),
         }
     }
 
@@ -1010,6 +1023,8 @@ impl Connection {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn eof_error(&mut self) -> SslError {
         let e = SslError::unexpected_eof();
         self.state = State::Failed(e.clone());

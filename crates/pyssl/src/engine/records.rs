@@ -5,13 +5,15 @@
 /// Tracks where the current record ends in the incoming byte stream.
 #[derive(Debug, Default)]
 pub(crate) struct RecordSplitter {
+    /// The current record's header while it is incomplete: `header[..header_len]`.
     header: [u8; 5],
-    /// Small integer types: this sits in every connection.
+    /// Header bytes of the current record seen: 0 at a record boundary, 5 while its
+    /// body is read (small integer types: this sits in every connection).
     header_len: u8,
+    /// Body bytes of the current record still to come.
     body_left: u16,
-    /// The first bytes ever received (for HTTP detection): `first[..first_len]`.
-    first: [u8; 8],
-    first_len: u8,
+    /// Whether any byte has been consumed.
+    started: bool,
 }
 
 /// What is wrong with a record header.
@@ -41,104 +43,110 @@ pub(crate) fn whole_handshake_records(mut data: &[u8]) -> usize {
     n
 }
 
+/// Checks the `known` first bytes of a record header (content type 20..=24:
+/// change_cipher_spec, alert, handshake, application_data, heartbeat; major version 3;
+/// a length TLS allows). `data` is the input, for telling an HTTP request.
+fn check_header(hdr: &[u8], data: &[u8]) -> Result<(), BadHeader> {
+    match *hdr {
+        [ct, ..] if !(20..=24).contains(&ct) => Err(wrong_version(data)),
+        [_, major, ..] if major != 3 => Err(wrong_version(data)),
+        [_, _, _, hi, lo] if usize::from(u16::from_be_bytes([hi, lo])) > MAX_RECORD => {
+            Err(BadHeader::TooLong)
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cold]
+fn wrong_version(data: &[u8]) -> BadHeader {
+    let http = [
+        &b"GET "[..],
+        b"POST ",
+        b"HEAD ",
+        b"PUT ",
+        b"CONNECT ",
+        b"OPTIONS ",
+        b"DELETE ",
+        b"PATCH ",
+    ]
+    .iter()
+    .any(|m| data.starts_with(m));
+    BadHeader::WrongVersion { http }
+}
+
 impl RecordSplitter {
-    /// How many bytes of `data` belong to the current record (never beyond its end).
-    pub(crate) fn limit(&self, data: &[u8]) -> usize {
-        if self.header_len == 5 && self.body_left > 0 {
-            return (self.body_left as usize).min(data.len());
+    /// Checks the record header that `data` (about to be fed) completes, if any, and
+    /// returns how many bytes of `data` belong to the current record (never beyond
+    /// its end).
+    pub(crate) fn next(&self, data: &[u8]) -> Result<usize, BadHeader> {
+        match (self.header_len, data) {
+            (5, _) => Ok(usize::from(self.body_left).min(data.len())),
+            // The common case: a whole header at a record boundary, read in place.
+            (0, [_, _, _, hi, lo, ..]) => {
+                check_header(&data[..5], data)?;
+                let len = usize::from(u16::from_be_bytes([*hi, *lo]));
+                Ok(5 + len.min(data.len() - 5))
+            }
+            _ => self.next_partial(data),
         }
-        let have = if self.header_len == 5 {
-            0
-        } else {
-            self.header_len as usize
-        };
-        let need = 5 - have;
-        if data.len() <= need {
-            return data.len();
-        }
-        let mut hdr = self.header;
-        hdr[have..].copy_from_slice(&data[..need]);
-        let len = u16::from_be_bytes([hdr[3], hdr[4]]) as usize;
-        need + len.min(data.len() - need)
     }
 
-    /// Checks the header that `data` (about to be fed) completes, if any.
-    pub(crate) fn check(&self, data: &[u8]) -> Result<(), BadHeader> {
-        let have = if self.header_len == 5 && self.body_left == 0 {
-            0
-        } else if self.header_len == 5 {
-            return Ok(());
-        } else {
-            self.header_len as usize
-        };
+    /// [`next`](Self::next) where the header is split between feeds.
+    #[cold]
+    #[inline(never)]
+    fn next_partial(&self, data: &[u8]) -> Result<usize, BadHeader> {
+        let have = usize::from(self.header_len);
         let mut hdr = self.header;
         let take = (5 - have).min(data.len());
         hdr[have..have + take].copy_from_slice(&data[..take]);
-        let known = have + take;
-        // Content type: 20..=24 (change_cipher_spec, alert, handshake, application_data, heartbeat).
-        if known >= 1 && !(20..=24).contains(&hdr[0]) {
-            return Err(self.wrong_version(&hdr[..known], data));
+        check_header(&hdr[..have + take], data)?;
+        if have + take < 5 {
+            return Ok(data.len());
         }
-        if known >= 2 && hdr[1] != 3 {
-            return Err(self.wrong_version(&hdr[..known], data));
-        }
-        if known == 5 && u16::from_be_bytes([hdr[3], hdr[4]]) as usize > MAX_RECORD {
-            return Err(BadHeader::TooLong);
-        }
-        Ok(())
-    }
-
-    fn wrong_version(&self, hdr: &[u8], data: &[u8]) -> BadHeader {
-        let mut start = self.first[..self.first_len as usize].to_vec();
-        start.extend_from_slice(&data[..data.len().min(8)]);
-        let _ = hdr;
-        let http = [
-            &b"GET "[..],
-            b"POST ",
-            b"HEAD ",
-            b"PUT ",
-            b"CONNECT ",
-            b"OPTIONS ",
-            b"DELETE ",
-            b"PATCH ",
-        ]
-        .iter()
-        .any(|m| start.starts_with(m));
-        BadHeader::WrongVersion { http }
+        let len = usize::from(u16::from_be_bytes([hdr[3], hdr[4]]));
+        Ok(take + len.min(data.len() - take))
     }
 
     /// Whether nothing has been received yet.
     pub(crate) fn is_fresh(&self) -> bool {
-        self.first_len == 0
+        !self.started
     }
 
     /// Records that `data` was consumed.
     pub(crate) fn advance(&mut self, mut data: &[u8]) {
-        let first_len = self.first_len as usize;
-        if first_len < 8 {
-            let n = (8 - first_len).min(data.len());
-            self.first[first_len..first_len + n].copy_from_slice(&data[..n]);
-            self.first_len = (first_len + n) as u8;
-        }
+        self.started |= !data.is_empty();
         while !data.is_empty() {
+            match (self.header_len, data) {
+                (5, _) => {
+                    let take = usize::from(self.body_left).min(data.len());
+                    self.body_left -= take as u16;
+                    data = &data[take..];
+                }
+                (0, [_, _, _, hi, lo, rest @ ..]) => {
+                    self.body_left = u16::from_be_bytes([*hi, *lo]);
+                    self.header_len = 5;
+                    data = rest;
+                }
+                _ => data = self.advance_partial(data),
+            }
             if self.header_len == 5 && self.body_left == 0 {
                 self.header_len = 0;
             }
-            let have = self.header_len as usize;
-            if have < 5 {
-                let take = (5 - have).min(data.len());
-                self.header[have..have + take].copy_from_slice(&data[..take]);
-                self.header_len = (have + take) as u8;
-                data = &data[take..];
-                if self.header_len == 5 {
-                    self.body_left = u16::from_be_bytes([self.header[3], self.header[4]]);
-                }
-            } else {
-                let take = (self.body_left as usize).min(data.len());
-                self.body_left -= take as u16;
-                data = &data[take..];
-            }
         }
+    }
+
+    /// Takes the bytes of a header split between feeds; returns the rest of `data`.
+    #[cold]
+    #[inline(never)]
+    fn advance_partial<'a>(&mut self, data: &'a [u8]) -> &'a [u8] {
+        let have = usize::from(self.header_len);
+        let take = (5 - have).min(data.len());
+        self.header[have..have + take].copy_from_slice(&data[..take]);
+        self.header_len = (have + take) as u8;
+        if self.header_len == 5 {
+            self.body_left = u16::from_be_bytes([self.header[3], self.header[4]]);
+        }
+        &data[take..]
     }
 }
 
@@ -151,11 +159,47 @@ mod tests {
         let mut r = RecordSplitter::default();
         let mut data = vec![23, 3, 3, 0, 2, 0xaa, 0xbb];
         data.extend_from_slice(&[21, 3, 3, 0, 1, 0]);
-        assert_eq!(r.limit(&data), 7);
+        assert_eq!(r.next(&data), Ok(7));
         r.advance(&data[..3]);
-        assert_eq!(r.limit(&data[3..]), 4);
+        assert_eq!(r.next(&data[3..]), Ok(4));
         r.advance(&data[3..7]);
-        assert_eq!(r.limit(&data[7..]), 6);
+        assert_eq!(r.next(&data[7..]), Ok(6));
+    }
+
+    #[test]
+    fn pieces_never_cross_a_record_end_however_the_input_is_split() {
+        let records: [&[u8]; 4] = [
+            &[22, 3, 3, 0, 3, 1, 2, 3],
+            &[20, 3, 3, 0, 1, 1],
+            &[23, 3, 3, 0, 0],
+            &[21, 3, 3, 0, 2, 1, 0],
+        ];
+        let stream = records.concat();
+        let mut ends = Vec::new();
+        let mut at = 0;
+        for r in records {
+            at += r.len();
+            ends.push(at);
+        }
+        for chunk in 1..=stream.len() {
+            let mut r = RecordSplitter::default();
+            let mut pos = 0;
+            while pos < stream.len() {
+                let piece = &stream[pos..(pos + chunk).min(stream.len())];
+                let n = r.next(piece).unwrap();
+                assert!(n > 0 || piece.is_empty());
+                let end = pos + n;
+                // Within one record: no record end strictly inside the piece.
+                assert!(
+                    !ends.iter().any(|&e| pos < e && e < end),
+                    "chunk {chunk} at {pos}"
+                );
+                r.advance(&stream[pos..end]);
+                pos = end;
+                assert!(!r.is_fresh());
+            }
+            assert_eq!(r.next(&[]), Ok(0));
+        }
     }
 
     #[test]
@@ -178,14 +222,20 @@ mod tests {
     fn detects_http() {
         let r = RecordSplitter::default();
         assert_eq!(
-            r.check(b"GET / HTTP/1.1\r\n"),
+            r.next(b"GET / HTTP/1.1\r\n"),
             Err(BadHeader::WrongVersion { http: true })
         );
         assert_eq!(
-            r.check(b"garbage"),
+            r.next(b"garbage"),
             Err(BadHeader::WrongVersion { http: false })
         );
-        assert_eq!(r.check(&[22, 3, 1, 0, 5]), Ok(()));
-        assert_eq!(r.check(&[22, 3, 1, 0xff, 0xff]), Err(BadHeader::TooLong));
+        assert_eq!(r.next(&[22, 3, 1, 0, 5]), Ok(5));
+        assert_eq!(r.next(&[22, 3, 1, 0xff, 0xff]), Err(BadHeader::TooLong));
+        // Known bytes are checked before the header is whole.
+        assert_eq!(r.next(&[22, 3]), Ok(2));
+        assert_eq!(
+            r.next(&[22, 2]),
+            Err(BadHeader::WrongVersion { http: false })
+        );
     }
 }

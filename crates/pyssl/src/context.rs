@@ -45,6 +45,9 @@ pub(crate) struct Shared {
     /// Bumped by every setter; configs built for an older generation are rebuilt.
     generation: AtomicU64,
     pub(crate) cache: Mutex<ConfigCache>,
+    /// Server session cache, ticket keys and statistics: one set for the context's
+    /// life (outside the settings lock, so handshakes count without taking it).
+    pub(crate) sessions: crate::session_store::ServerSessions,
 }
 
 /// An SSL context, like `ssl.SSLContext`.
@@ -136,6 +139,7 @@ impl SslContext {
                 settings: RwLock::new(settings),
                 generation: AtomicU64::new(1),
                 cache: Mutex::new(ConfigCache::default()),
+                sessions: crate::session_store::ServerSessions::default(),
             }),
         })
     }

@@ -23,8 +23,6 @@ pub(crate) struct Extras {
     pub(crate) num_tickets: Option<usize>,
     /// `set_ecdh_curve`: the only key-exchange group offered/accepted.
     pub(crate) ecdh_curve: Option<&'static dyn SupportedKxGroup>,
-    /// Server session cache, ticket keys and statistics (kept across config rebuilds).
-    pub(crate) sessions: Arc<crate::session_store::ServerSessions>,
     /// `sni_callback` / `set_servername_callback`.
     pub(crate) sni_callback: Option<crate::sni::SniCallback>,
 }
@@ -51,16 +49,21 @@ pub(crate) fn apply_provider(s: &Settings, p: &mut CryptoProvider) {
 /// Server config settings from the extras.
 /// `resumed`: the config is for a TLS 1.3 resumption, after which OpenSSL sends one ticket
 /// (none when `num_tickets` is 0), not `num_tickets`.
-pub(crate) fn apply_server(s: &Settings, cfg: &mut rustls::ServerConfig, resumed: bool) {
+pub(crate) fn apply_server(
+    s: &Settings,
+    sessions: &crate::session_store::ServerSessions,
+    cfg: &mut rustls::ServerConfig,
+    resumed: bool,
+) {
     cfg.key_log = crate::tls_unique::capture_log(s.extras.keylog.clone());
     cfg.send_tls13_tickets = if resumed {
         s.extras.num_tickets().min(1)
     } else {
         s.extras.num_tickets()
     };
-    cfg.session_storage = s.extras.sessions.cache.clone();
+    cfg.session_storage = sessions.cache.clone();
     if !s.options.contains(crate::OP_NO_TICKET) {
-        if let Some(t) = &s.extras.sessions.ticketer {
+        if let Some(t) = &sessions.ticketer {
             cfg.ticketer = t.clone();
         }
     }
@@ -132,7 +135,7 @@ impl SslContext {
     /// handshakes, `misses` cache lookups that found nothing, `cache_full` evictions;
     /// `timeouts` and the renegotiation counters are 0 (no renegotiation in rustls).
     pub fn session_stats(&self) -> Vec<(&'static str, u64)> {
-        crate::session_store::stats_of(&self.settings().extras.sessions)
+        crate::session_store::stats_of(&self.shared.sessions)
     }
 
     /// `SSLContext.set_ecdh_curve(name)`: offer/accept only that key-exchange group

@@ -2,11 +2,13 @@
 //!
 //! **Clients** resume only from a session given explicitly (`session=` / `set_session`),
 //! never from one remembered behind the user's back. Every client config a context
-//! builds carries one [`Dispatch`] store; the engine runs each client connection's
-//! rustls calls inside [`client_scope`], which tells that store (through a thread-local)
-//! which connection it serves: what the connection receives goes into its own
-//! [`ClientStore`] (made when the first value arrives), and resumption values come only
-//! from the store of the session that was set. No config is copied per connection.
+//! builds carries one [`Dispatch`] store, which learns through thread-locals which
+//! connection it serves: the engine creates each client connection inside
+//! [`resume_scope`] (resumption values come only from the store of the session that was
+//! set) and runs its `process_new_packets` inside [`client_scope`] (what the connection
+//! receives goes into its own [`ClientStore`], made when the first value arrives).
+//! rustls looks values up only in `ClientConnection::new` and stores them only while
+//! processing packets. No config is copied per connection.
 //!
 //! A store keeps the TLS 1.2 session and the newest TLS 1.3 ticket (OpenSSL's client
 //! session holds the last ticket too). rustls keeps session values opaque and TLS 1.3
@@ -21,7 +23,7 @@
 //! the ticketer off: TLS 1.2 falls back to session ids and TLS 1.3 sends stateful
 //! tickets, as OpenSSL does. `session_stats()` counts what really happened.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -151,59 +153,81 @@ impl ClientStore {
     }
 }
 
-/// The connection [`Dispatch`] serves on this thread.
-#[derive(Default)]
-struct Scope {
-    /// Its own store (moved in and back out by [`client_scope`]).
-    own: Option<Arc<ClientStore>>,
-    /// The store of the session it resumes from.
-    resume: Option<Arc<ClientStore>>,
-}
-
 thread_local! {
-    static SCOPE: RefCell<Scope> = RefCell::new(Scope::default());
+    /// The store of the connection whose packets rustls processes on this thread (moved
+    /// in and back out by [`client_scope`]): values arrive here.
+    static OWN: Cell<Option<Arc<ClientStore>>> = const { Cell::new(None) };
+    /// The store of the session the connection being created resumes from
+    /// ([`resume_scope`]): resumption values come from here.
+    static RESUME: Cell<Option<Arc<ClientStore>>> = const { Cell::new(None) };
 }
 
-/// Runs `f` — rustls calls for one client connection (`ClientConnection::new`,
-/// `process_new_packets`) — with [`Dispatch`] serving that connection: values arrive in
-/// `own` (created on the first one), resumption values come from `resume`.
-pub(crate) fn client_scope<R>(
-    own: &mut Option<Arc<ClientStore>>,
-    resume: Option<&SslSession>,
+/// Puts the value back into its thread-local slot and hands the slot's previous value
+/// back to its owner, even if the scoped code unwinds.
+struct Restore<'a> {
+    key: &'static std::thread::LocalKey<Cell<Option<Arc<ClientStore>>>>,
+    owner: &'a mut Option<Arc<ClientStore>>,
+    outer: Option<Arc<ClientStore>>,
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        *self.owner = self.key.with(|c| c.replace(self.outer.take()));
+    }
+}
+
+/// `f` with `value` (moved) in the thread-local `key`; afterwards `value` holds what
+/// the slot holds then (the store, possibly created meanwhile).
+fn scoped<R>(
+    key: &'static std::thread::LocalKey<Cell<Option<Arc<ClientStore>>>>,
+    value: &mut Option<Arc<ClientStore>>,
     f: impl FnOnce() -> R,
 ) -> R {
-    /// Moves the store back out, and the outer scope back in, even if `f` unwinds.
-    struct Restore<'a>(&'a mut Option<Arc<ClientStore>>, Option<Scope>);
-    impl Drop for Restore<'_> {
-        fn drop(&mut self) {
-            let outer = self.1.take().unwrap_or_default();
-            *self.0 = SCOPE.with(|s| std::mem::replace(&mut *s.borrow_mut(), outer).own);
-        }
-    }
-    let scope = Scope {
-        own: own.take(),
-        resume: resume.and_then(|s| s.inner.store.clone()),
+    let outer = key.with(|c| c.replace(value.take()));
+    let _restore = Restore {
+        key,
+        owner: value,
+        outer,
     };
-    let outer = SCOPE.with(|s| std::mem::replace(&mut *s.borrow_mut(), scope));
-    let _restore = Restore(own, Some(outer));
     f()
+}
+
+/// Runs `f` — `process_new_packets` of one client connection, where rustls stores the
+/// session values it receives — with [`Dispatch`] storing them in `own` (created on
+/// the first one). No reference count changes: the store is moved in and back out.
+pub(crate) fn client_scope<R>(own: &mut Option<Arc<ClientStore>>, f: impl FnOnce() -> R) -> R {
+    scoped(&OWN, own, f)
+}
+
+/// Runs `f` — `ClientConnection::new`, the only place rustls looks up resumption
+/// values — with [`Dispatch`] serving them from the store of `resume`, if any.
+pub(crate) fn resume_scope<R>(resume: Option<&SslSession>, f: impl FnOnce() -> R) -> R {
+    let mut store = resume.and_then(|s| s.inner.store.clone());
+    scoped(&RESUME, &mut store, f)
 }
 
 /// `f` on the current connection's own slot (made on first use).
 fn own_slot(f: impl FnOnce(&mut Slot)) {
-    SCOPE.with(|s| {
-        let mut s = s.borrow_mut();
-        f(&mut s.own.get_or_insert_with(Arc::default).slot());
+    OWN.with(|c| {
+        let mut own = c.take();
+        f(&mut own.get_or_insert_with(Arc::default).slot());
+        c.set(own);
     });
 }
 
 /// `f` on the slot of the session being resumed, if any.
 fn resume_slot<R>(f: impl FnOnce(&mut Slot) -> Option<R>) -> Option<R> {
-    SCOPE.with(|s| f(&mut s.borrow().resume.as_ref()?.slot()))
+    RESUME.with(|c| {
+        let store = c.take();
+        let out = store.as_ref().and_then(|st| f(&mut st.slot()));
+        c.set(store);
+        out
+    })
 }
 
 /// The client configs' session store: serves the connection of the current
-/// [`client_scope`] (outside one it stores nothing and resumes nothing).
+/// [`client_scope`] / [`resume_scope`] (outside them it stores nothing and resumes
+/// nothing).
 #[derive(Debug)]
 pub(crate) struct Dispatch;
 

@@ -46,25 +46,27 @@ impl ConfigCache {
     }
 }
 
+/// Whether a context allows TLS 1.2 (`tls13` false) or TLS 1.3.
+pub(crate) fn allows(s: &Settings, tls13: bool) -> bool {
+    let (v, no) = if tls13 {
+        (TlsVersion::TlsV1_3, crate::OP_NO_TLSV1_3)
+    } else {
+        (TlsVersion::TlsV1_2, crate::OP_NO_TLSV1_2)
+    };
+    let above_min = s.minimum_version == TlsVersion::MinimumSupported || v >= s.minimum_version;
+    let below_max = s.maximum_version == TlsVersion::MaximumSupported || v <= s.maximum_version;
+    let proto_ok = s.protocol != Protocol::TlsV1_2 || v == TlsVersion::TlsV1_2;
+    above_min && below_max && proto_ok && !s.options.contains(no)
+}
+
 /// The protocol versions a context allows; empty is OpenSSL's `NO_PROTOCOLS_AVAILABLE`.
 pub(crate) fn versions(s: &Settings) -> Result<Vec<&'static SupportedProtocolVersion>> {
     let mut out = Vec::new();
-    for (v, ver, no) in [
-        (
-            TlsVersion::TlsV1_2,
-            &rustls::version::TLS12,
-            crate::OP_NO_TLSV1_2,
-        ),
-        (
-            TlsVersion::TlsV1_3,
-            &rustls::version::TLS13,
-            crate::OP_NO_TLSV1_3,
-        ),
+    for (tls13, ver) in [
+        (false, &rustls::version::TLS12),
+        (true, &rustls::version::TLS13),
     ] {
-        let above_min = s.minimum_version == TlsVersion::MinimumSupported || v >= s.minimum_version;
-        let below_max = s.maximum_version == TlsVersion::MaximumSupported || v <= s.maximum_version;
-        let proto_ok = s.protocol != Protocol::TlsV1_2 || v == TlsVersion::TlsV1_2;
-        if above_min && below_max && proto_ok && !s.options.contains(no) {
+        if allows(s, tls13) {
             out.push(ver);
         }
     }
@@ -194,7 +196,7 @@ impl SslContext {
             cfg.alpn_protocols = alpn.map(|a| vec![a.to_vec()]).unwrap_or_default();
             cfg.ignore_client_order = s.options.contains(Options(0x0040_0000));
             cfg.max_early_data_size = 0;
-            crate::context_ext::apply_server(s, &mut cfg, resumed);
+            crate::context_ext::apply_server(s, &self.shared.sessions, &mut cfg, resumed);
             let cfg = Arc::new(cfg);
             cache
                 .server

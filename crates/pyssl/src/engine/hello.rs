@@ -67,9 +67,14 @@ pub(crate) fn unpack(mut b: &[u8]) -> super::HelloInfo {
     info
 }
 
-/// A ClientHello body (after the 4-byte handshake header), its extensions walked lazily.
+/// What the server reads in the raw ClientHello body (after the 4-byte handshake
+/// header), found in one walk over its extensions.
+#[derive(Default)]
 pub(crate) struct RawHello<'a> {
-    extensions: &'a [u8],
+    /// The host_name entry of the server_name extension (RFC 6066), as sent.
+    pub(crate) server_name: Option<&'a str>,
+    /// The identities list of the pre_shared_key extension (RFC 8446 §4.2.11).
+    psk: &'a [u8],
 }
 
 fn take<'a>(b: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
@@ -87,65 +92,68 @@ fn vector<'a>(b: &mut &'a [u8], len_bytes: usize) -> Option<&'a [u8]> {
 }
 
 impl<'a> RawHello<'a> {
-    /// Parses the fixed part of a ClientHello body; None if it is malformed.
-    pub(crate) fn parse(body: &'a [u8]) -> Option<RawHello<'a>> {
+    /// Reads a ClientHello body; None if it is malformed (up to the extensions).
+    /// `want_psk`: look for the pre_shared_key extension too (it comes last, so the
+    /// walk covers every extension), else stop at the server name.
+    pub(crate) fn parse(body: &'a [u8], want_psk: bool) -> Option<RawHello<'a>> {
         let mut b = body;
         take(&mut b, 2 + 32)?; // legacy_version, random
         vector(&mut b, 1)?; // legacy_session_id
         vector(&mut b, 2)?; // cipher_suites
         vector(&mut b, 1)?; // legacy_compression_methods
-        let extensions = if b.is_empty() {
-            &[][..]
-        } else {
-            vector(&mut b, 2)?
-        };
-        Some(RawHello { extensions })
-    }
-
-    /// The body of the first extension of type `kind`.
-    fn extension(&self, kind: u16) -> Option<&'a [u8]> {
-        let mut exts = self.extensions;
-        while !exts.is_empty() {
-            let t = take(&mut exts, 2)?;
-            let data = vector(&mut exts, 2)?;
-            if t == kind.to_be_bytes() {
-                return Some(data);
-            }
+        let mut hello = RawHello::default();
+        if b.is_empty() {
+            return Some(hello);
         }
-        None
-    }
-
-    /// The host_name entry of the server_name extension (RFC 6066), as sent.
-    pub(crate) fn server_name(&self) -> Option<&'a str> {
-        let mut data = self.extension(0)?;
-        let mut list = vector(&mut data, 2)?;
-        while !list.is_empty() {
-            let name_type = take(&mut list, 1)?[0];
-            let name = vector(&mut list, 2)?;
-            if name_type == 0 {
-                return std::str::from_utf8(name).ok();
-            }
-        }
-        None
-    }
-
-    /// The identities of the pre_shared_key extension (RFC 8446 §4.2.11), in order.
-    pub(crate) fn psk_identities(&self) -> Vec<&'a [u8]> {
-        let mut out = Vec::new();
-        let Some(mut data) = self.extension(41) else {
-            return out;
-        };
-        let Some(mut ids) = vector(&mut data, 2) else {
-            return out;
-        };
-        while !ids.is_empty() {
-            let (Some(id), Some(_age)) = (vector(&mut ids, 2), take(&mut ids, 4)) else {
+        let mut exts = vector(&mut b, 2)?;
+        let (mut sni_seen, mut psk_seen) = (false, !want_psk);
+        while !(sni_seen && psk_seen) {
+            let [t0, t1, l0, l1, rest @ ..] = exts else {
                 break;
             };
-            out.push(id);
+            let len = usize::from(u16::from_be_bytes([*l0, *l1]));
+            let Some((data, next)) = rest.split_at_checked(len) else {
+                break;
+            };
+            exts = next;
+            // The first extension of each type counts.
+            match (*t0, *t1) {
+                (0, 0) if !sni_seen => {
+                    sni_seen = true;
+                    hello.server_name = host_name(data);
+                }
+                (0, 41) if !psk_seen => {
+                    psk_seen = true;
+                    hello.psk = vector(&mut &data[..], 2).unwrap_or_default();
+                }
+                _ => {}
+            }
         }
-        out
+        Some(hello)
     }
+
+    /// The identities of the pre_shared_key extension, in order.
+    pub(crate) fn psk_identities(&self) -> impl Iterator<Item = &'a [u8]> {
+        let mut ids = self.psk;
+        std::iter::from_fn(move || {
+            let id = vector(&mut ids, 2)?;
+            take(&mut ids, 4)?; // obfuscated_ticket_age
+            Some(id)
+        })
+    }
+}
+
+/// The host_name entry of a server_name extension's body.
+fn host_name(mut data: &[u8]) -> Option<&str> {
+    let mut list = vector(&mut data, 2)?;
+    while !list.is_empty() {
+        let name_type = take(&mut list, 1)?[0];
+        let name = vector(&mut list, 2)?;
+        if name_type == 0 {
+            return std::str::from_utf8(name).ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -217,23 +225,24 @@ mod tests {
     #[test]
     fn server_name_keeps_case_and_psk_identities_come_in_order() {
         let body = hello();
-        let h = RawHello::parse(&body).unwrap();
-        assert_eq!(h.server_name(), Some("MiXeD.Example"));
-        assert_eq!(h.psk_identities(), [&b"first"[..], b"second"]);
+        let h = RawHello::parse(&body, true).unwrap();
+        assert_eq!(h.server_name, Some("MiXeD.Example"));
+        let ids: Vec<_> = h.psk_identities().collect();
+        assert_eq!(ids, [&b"first"[..], b"second"]);
     }
 
     #[test]
     fn truncated_hellos_give_nothing_and_never_panic() {
         let body = hello();
         for cut in 0..body.len() {
-            let h = RawHello::parse(&body[..cut]);
+            let h = RawHello::parse(&body[..cut], true);
             if let Some(h) = h {
-                assert_eq!(h.server_name(), None, "cut at {cut}");
+                assert_eq!(h.server_name, None, "cut at {cut}");
             }
         }
         // No extensions at all (a bare TLS 1.2 hello) is well-formed.
         let bare = &body[..2 + 32 + 7];
-        let h = RawHello::parse(bare).unwrap();
-        assert_eq!((h.server_name(), h.psk_identities().len()), (None, 0));
+        let h = RawHello::parse(bare, true).unwrap();
+        assert_eq!((h.server_name, h.psk_identities().count()), (None, 0));
     }
 }

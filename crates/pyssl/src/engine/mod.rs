@@ -177,13 +177,40 @@ impl Aux {
     }
 }
 
-/// The recorded ClientHello's body, parsed (servers, while the handshake is followed).
-fn raw_hello(t: &crate::tls_unique::Tracker) -> Option<hello::RawHello<'_>> {
+/// The recorded ClientHello's body, read (servers, while the handshake is followed;
+/// nothing found when it is not there or malformed). The PSK identities are looked
+/// for only when settings `s` allow TLS 1.3.
+fn raw_hello<'a>(
+    t: &'a crate::tls_unique::Tracker,
+    s: &crate::context::Settings,
+) -> hello::RawHello<'a> {
     match t {
         crate::tls_unique::Tracker::Recording(r) => r.client_hello_body(),
         _ => None,
     }
-    .and_then(hello::RawHello::parse)
+    .and_then(|body| hello::RawHello::parse(body, config::allows(s, true)))
+    .unwrap_or_default()
+}
+
+/// For a server's ClientHello under settings `s` of `ctx`: the ALPN protocol chosen
+/// with OpenSSL's rule (server preference among the client's offers), and whether a
+/// TLS 1.3 resumption will be accepted — it gets OpenSSL's one ticket, not
+/// `num_tickets` (the context's sessions decide: the SNI callback may have switched it).
+fn negotiate<'a, 'b, I: Iterator<Item = &'a [u8]>>(
+    ctx: &SslContext,
+    s: &crate::context::Settings,
+    alpn: impl Fn() -> I,
+    mut psk_identities: impl Iterator<Item = &'b [u8]>,
+) -> (Option<Vec<u8>>, bool) {
+    let chosen = s
+        .alpn
+        .iter()
+        .find(|p| alpn().any(|offer| offer == p.as_slice()))
+        .cloned();
+    let tickets_on = !s.options.contains(crate::OP_NO_TICKET);
+    let sessions = &ctx.shared.sessions;
+    let resumed = psk_identities.any(|id| sessions.knows_tls13_identity(id, tickets_on));
+    (chosen, resumed)
 }
 
 /// Outgoing bytes produced outside rustls' own buffer (rare: alerts), boxed so that a
@@ -308,6 +335,16 @@ fn ascii_labels_ok(name: &str) -> bool {
     run > 0
 }
 
+/// Whether the verifier, told nothing, checks exactly `host`: the text of rustls'
+/// `ServerName` for it, which is the name itself for a DNS name without a trailing dot
+/// (rustls drops one; IP addresses are re-rendered). Names whose last label starts with a
+/// digit may be IP addresses and take the exact hand-over.
+fn verifier_reads_same(host: &str) -> bool {
+    let b = host.as_bytes();
+    let last = b.iter().rposition(|&c| c == b'.').map_or(0, |dot| dot + 1);
+    b.get(last).is_some_and(|c| !c.is_ascii_digit()) && !b.contains(&b':')
+}
+
 impl Connection {
     /// A connection for `ctx` with `wrap_bio`'s / `wrap_socket`'s arguments, checked as
     /// CPython checks them.
@@ -412,8 +449,7 @@ impl Connection {
 
     /// `session_stats()` bookkeeping: a handshake started / completed.
     fn count_handshake(&mut self, done: bool) {
-        let s = self.ctx.settings();
-        let st = &s.extras.sessions.stats;
+        let st = &self.ctx.shared.sessions.stats;
         let bump = |a: &std::sync::atomic::AtomicU64| {
             a.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         };
@@ -605,11 +641,9 @@ impl Connection {
                     _ => ServerName::try_from("pyssl.invalid").expect("valid placeholder"),
                 };
                 // Resumption only from an explicitly set session (issue 5).
-                crate::session_store::client_scope(
-                    &mut self.received,
-                    self.session.as_ref(),
-                    || rustls::ClientConnection::new(cfg, name),
-                )
+                crate::session_store::resume_scope(self.session.as_ref(), || {
+                    rustls::ClientConnection::new(cfg, name)
+                })
                 .map_err(|e| from_rustls(&e, Side::Client))
             });
         match built {
@@ -675,10 +709,17 @@ impl Connection {
             self.state = State::Failed(e.clone());
             return Err(e);
         }
-        let limit = self.records.limit(data);
+        let mut limit = self.records.limit(data);
+        let done = self.is_handshake_done();
+        if !done {
+            // Whole handshake/ChangeCipherSpec records right behind go in one
+            // `process_new_packets` (a TLS 1.2 flight); application data, alerts and
+            // anything after the handshake still go one record at a time.
+            limit += records::whole_handshake_records(&data[limit..]);
+        }
         let ahead = if header_ahead
             && data.len() >= limit + 5
-            && self.is_handshake_done()
+            && done
             && !matches!(self.tls_unique, crate::tls_unique::Tracker::Recording(_))
             && matches!(data[limit..limit + 5], [ct, 3, _, hi, lo]
                 if (20..=24).contains(&ct) && usize::from(u16::from_be_bytes([hi, lo])) <= 18432)
@@ -742,14 +783,17 @@ impl Connection {
                     }
                 };
             }
-            // The verifier checks the name exactly as given (rustls drops a trailing dot);
-            // only a client's handshake verifies, so data records skip the hand-over.
+            // The verifier checks the name exactly as given: told it only where rustls'
+            // `ServerName` reads differently (a trailing dot, an IP address), and only
+            // until the chain was verified (or taken from a resumed session).
             // Session values arrive in this connection's `received` (issue 5).
             State::Client(c) => {
                 let host = self.aux.host();
-                crate::session_store::client_scope(&mut self.received, None, || {
-                    // Until the chain was verified (or taken from a resumed session).
-                    if host.is_some() && c.is_handshaking() && c.peer_certificates().is_none() {
+                crate::session_store::client_scope(&mut self.received, || {
+                    if c.is_handshaking()
+                        && c.peer_certificates().is_none()
+                        && host.is_some_and(|h| !verifier_reads_same(h))
+                    {
                         crate::verifier::PyVerifier::with_server_hostname(host, || {
                             c.process_new_packets()
                         })
@@ -797,43 +841,28 @@ impl Connection {
     fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
         let hello = accepted.client_hello();
         let alpn = || hello.alpn().into_iter().flatten();
-        let raw = raw_hello(&self.tls_unique);
-        // rustls hands out the name lower-cased; CPython reports it as the client sent it.
-        let server_name = hello.server_name().map(|lower| {
-            raw.as_ref()
-                .and_then(|r| r.server_name())
-                .filter(|sent| sent.eq_ignore_ascii_case(lower))
-                .unwrap_or(lower)
-        });
-        // Packed straight from the borrowed hello: no owned copies per handshake.
-        self.aux.add_hello(server_name, hello.cipher_suites(), alpn);
-        // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
-        if self.ctx.settings().extras.sni_callback.is_some() {
-            let name = server_name.map(str::to_owned);
-            if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name.as_deref())
-            {
-                self.out.extend_from_slice(&crate::sni::alert_record(alert));
-                return Err(self.fail(e));
+        let (chosen, resumed) = {
+            let s = self.ctx.settings();
+            let raw = raw_hello(&self.tls_unique, &s);
+            // rustls hands out the name lower-cased; CPython reports it as the client sent it.
+            let server_name = hello.server_name().map(|lower| {
+                raw.server_name
+                    .filter(|sent| sent.eq_ignore_ascii_case(lower))
+                    .unwrap_or(lower)
+            });
+            // Packed straight from the borrowed hello: no owned copies per handshake.
+            self.aux.add_hello(server_name, hello.cipher_suites(), alpn);
+            if s.extras.sni_callback.is_none() {
+                negotiate(&self.ctx, &s, alpn, raw.psk_identities())
+            } else {
+                // The SNI callback (issue 5, `crate::sni`) may switch the context or abort.
+                let name = server_name.map(str::to_owned);
+                drop(s);
+                self.run_sni_callback(name.as_deref())?;
+                let s = self.ctx.settings();
+                let raw = raw_hello(&self.tls_unique, &s);
+                negotiate(&self.ctx, &s, alpn, raw.psk_identities())
             }
-        }
-        let chosen = {
-            let s = self.ctx.settings();
-            s.alpn
-                .iter()
-                .find(|p| alpn().any(|offer| offer == p.as_slice()))
-                .cloned()
-        };
-        // A TLS 1.3 resumption we will accept gets OpenSSL's one ticket, not num_tickets
-        // (the context's sessions decide: the SNI callback may have switched it).
-        let psk_identities = raw_hello(&self.tls_unique)
-            .map(|r| r.psk_identities())
-            .unwrap_or_default();
-        let resumed = !psk_identities.is_empty() && {
-            let s = self.ctx.settings();
-            let tickets_on = !s.options.contains(crate::OP_NO_TICKET);
-            psk_identities
-                .iter()
-                .any(|id| s.extras.sessions.knows_tls13_identity(id, tickets_on))
         };
         let config = match self.ctx.server_config(chosen.as_deref(), resumed) {
             Ok(c) => c,
@@ -857,6 +886,17 @@ impl Connection {
                 Err(self.fail(e))
             }
         }
+    }
+
+    /// Runs the context's SNI callback; an abort queues its alert and fails.
+    #[cold]
+    #[inline(never)]
+    fn run_sni_callback(&mut self, name: Option<&str>) -> Result<()> {
+        if let crate::sni::SniOutcome::Abort(alert, e) = crate::sni::run(self, name) {
+            self.out.extend_from_slice(&crate::sni::alert_record(alert));
+            return Err(self.fail(e));
+        }
+        Ok(())
     }
 
     /// Moves outgoing TLS bytes into `wr`. Returns the number of bytes written.
@@ -1065,7 +1105,31 @@ impl Connection {
 
 #[cfg(test)]
 mod tests {
-    use super::{ascii_labels_ok, normalize_hostname};
+    use super::{ascii_labels_ok, normalize_hostname, verifier_reads_same};
+
+    #[test]
+    fn the_verifier_is_told_the_name_wherever_rustls_reads_it_differently() {
+        use rustls::pki_types::ServerName;
+        let same = ["localhost", "Example.COM", "xn--bcher-kva.example", "a-1.b"];
+        let told = [
+            "localhost.",
+            "127.0.0.1",
+            "::1",
+            "10.1.2.3.",
+            "host.1a",
+            "x.0x7f",
+        ];
+        for h in same {
+            assert!(verifier_reads_same(h), "{h}");
+            match ServerName::try_from(h).unwrap() {
+                ServerName::DnsName(d) => assert_eq!(d.as_ref(), h),
+                other => panic!("{other:?}"),
+            }
+        }
+        for h in told {
+            assert!(!verifier_reads_same(h), "{h}");
+        }
+    }
 
     #[test]
     fn ascii_fast_path_accepts_exactly_what_the_full_checks_accept() {

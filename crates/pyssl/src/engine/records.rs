@@ -26,6 +26,21 @@ pub(crate) enum BadHeader {
 
 const MAX_RECORD: usize = 16384 + 2048;
 
+/// How many bytes at the start of `data` are complete, well-formed handshake or
+/// ChangeCipherSpec records (the engine feeds them together while handshaking).
+pub(crate) fn whole_handshake_records(mut data: &[u8]) -> usize {
+    let mut n = 0;
+    while let [20 | 22, 3, _, hi, lo, rest @ ..] = data {
+        let len = usize::from(u16::from_be_bytes([*hi, *lo]));
+        if len > MAX_RECORD || rest.len() < len {
+            break;
+        }
+        n += 5 + len;
+        data = &rest[len..];
+    }
+    n
+}
+
 impl RecordSplitter {
     /// How many bytes of `data` belong to the current record (never beyond its end).
     pub(crate) fn limit(&self, data: &[u8]) -> usize {
@@ -141,6 +156,22 @@ mod tests {
         assert_eq!(r.limit(&data[3..]), 4);
         r.advance(&data[3..7]);
         assert_eq!(r.limit(&data[7..]), 6);
+    }
+
+    #[test]
+    fn handshake_runs_stop_at_other_types_and_partial_records() {
+        let hs = [22, 3, 3, 0, 2, 1, 2];
+        let ccs = [20, 3, 3, 0, 1, 1];
+        let app = [23, 3, 3, 0, 1, 9];
+        let alert = [21, 3, 3, 0, 2, 1, 0];
+        let cat = |parts: &[&[u8]]| parts.concat();
+        assert_eq!(whole_handshake_records(&cat(&[&hs, &ccs, &hs])), 20);
+        assert_eq!(whole_handshake_records(&cat(&[&hs, &app, &hs])), 7);
+        assert_eq!(whole_handshake_records(&cat(&[&ccs, &alert])), 6);
+        assert_eq!(whole_handshake_records(&cat(&[&hs, &hs[..6]])), 7);
+        assert_eq!(whole_handshake_records(&[22, 3, 3, 0xff, 0xff]), 0);
+        assert_eq!(whole_handshake_records(&[22, 2, 3, 0, 0]), 0);
+        assert_eq!(whole_handshake_records(&[]), 0);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub(crate) struct Shared {
     /// Server session cache, ticket keys and statistics: one set for the context's
     /// life (outside the settings lock, so handshakes count without taking it).
     pub(crate) sessions: crate::session_store::ServerSessions,
+    /// `Settings::protocol`, which never changes: read without the settings lock.
+    protocol: Protocol,
 }
 
 /// An SSL context, like `ssl.SSLContext`.
@@ -140,6 +142,7 @@ impl SslContext {
                 generation: AtomicU64::new(1),
                 cache: Mutex::new(ConfigCache::default()),
                 sessions: crate::session_store::ServerSessions::default(),
+                protocol,
             }),
         })
     }
@@ -174,7 +177,7 @@ impl SslContext {
 
     /// `SSLContext.protocol`.
     pub fn protocol(&self) -> Protocol {
-        self.settings().protocol
+        self.shared.protocol
     }
 
     /// `SSLContext.verify_mode`.

@@ -620,12 +620,18 @@ impl Connection {
     }
 
     /// Creates the rustls state on first use (client: the ClientHello is queued).
+    #[inline]
     pub fn start(&mut self) -> Result<()> {
         match &self.state {
-            State::New => {}
-            State::Failed(e) => return Err(e.clone()),
-            _ => return Ok(()),
+            State::New => self.create(),
+            State::Failed(e) => Err(e.clone()),
+            _ => Ok(()),
         }
+    }
+
+    /// [`start`](Self::start) on a new connection.
+    #[inline(never)]
+    fn create(&mut self) -> Result<()> {
         self.count_handshake(false);
         if self.server_side {
             self.state = State::Accepting(Box::default());

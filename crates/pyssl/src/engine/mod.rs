@@ -345,9 +345,23 @@ fn verifier_reads_same(host: &str) -> bool {
     b.get(last).is_some_and(|c| !c.is_ascii_digit()) && !b.contains(&b':')
 }
 
+/// CPython's checks of a session set on a connection (besides "after handshake").
+fn check_session(server_side: bool, ctx: &SslContext, s: &SslSession) -> Result<()> {
+    if server_side {
+        return Err(SslError::value(
+            "Cannot set session for server-side SSLSocket.",
+        ));
+    }
+    if s.inner.context_id != ctx.id() {
+        return Err(SslError::value("Session refers to a different SSLContext."));
+    }
+    Ok(())
+}
+
 impl Connection {
     /// A connection for `ctx` with `wrap_bio`'s / `wrap_socket`'s arguments, checked as
     /// CPython checks them.
+    #[inline]
     pub fn new(ctx: &SslContext, opts: WrapOptions) -> Result<Connection> {
         let protocol = ctx.protocol();
         if opts.server_side && protocol == Protocol::TlsClient {
@@ -368,11 +382,15 @@ impl Connection {
             Some(h) => Some(normalize_hostname(&h)?.into_boxed_str()),
             None => None,
         };
-        let mut c = Connection {
+        if let Some(session) = &opts.session {
+            check_session(opts.server_side, ctx, session)?;
+        }
+        // Built in place (no checks after it): no copy of the connection on return.
+        Ok(Connection {
             ctx: ctx.clone(),
             server_side: opts.server_side,
             aux: Aux::new(server_hostname),
-            session: None,
+            session: opts.session,
             state: State::New,
             records: RecordSplitter::default(),
             out: Out::default(),
@@ -382,11 +400,7 @@ impl Connection {
             received: None,
             counted: false,
             tls_unique: crate::tls_unique::Tracker::new(opts.server_side),
-        };
-        if let Some(s) = opts.session {
-            c.set_session(s)?;
-        }
-        Ok(c)
+        })
     }
 
     // ----- accessors ---------------------------------------------------------------
@@ -472,17 +486,10 @@ impl Connection {
 
     /// Sets the session to resume (clients, before the handshake).
     pub fn set_session(&mut self, s: SslSession) -> Result<()> {
-        if self.server_side {
-            return Err(SslError::value(
-                "Cannot set session for server-side SSLSocket.",
-            ));
-        }
-        if !matches!(self.state, State::New) {
+        if !self.server_side && !matches!(self.state, State::New) {
             return Err(SslError::value("Cannot set session after handshake."));
         }
-        if s.inner.context_id != self.ctx.id() {
-            return Err(SslError::value("Session refers to a different SSLContext."));
-        }
+        check_session(self.server_side, &self.ctx, &s)?;
         self.session = Some(s);
         Ok(())
     }

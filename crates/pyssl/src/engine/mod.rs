@@ -79,6 +79,36 @@ enum State {
     Failed(SslError),
 }
 
+/// One spent [`Acceptor`]'s box per thread, reused by the next server connection made
+/// there: the Acceptor (over 1 KiB, past the allocator's small-size caches) is then
+/// not allocated and freed per handshake. A spent Acceptor owns no other memory (its
+/// connection moved on with the `Accepted`).
+mod spare_acceptor {
+    use std::cell::Cell;
+
+    use rustls::server::Acceptor;
+
+    thread_local! {
+        static SPARE: Cell<Option<Box<Acceptor>>> = const { Cell::new(None) };
+    }
+
+    /// A fresh Acceptor, in the spare box if there is one.
+    pub(super) fn take() -> Box<Acceptor> {
+        match SPARE.with(Cell::take) {
+            Some(mut b) => {
+                *b = Acceptor::default();
+                b
+            }
+            None => Box::default(),
+        }
+    }
+
+    /// Keeps the box of an Acceptor that has accepted (the thread's one spare).
+    pub(super) fn put(spent: Box<Acceptor>) {
+        SPARE.with(|s| s.set(Some(spent)));
+    }
+}
+
 /// What the server learned from the ClientHello.
 #[derive(Debug, Clone, Default)]
 pub struct HelloInfo {
@@ -641,7 +671,7 @@ impl Connection {
     fn create(&mut self) -> Result<()> {
         self.count_handshake(false);
         if self.server_side {
-            self.state = State::Accepting(Box::default());
+            self.state = State::Accepting(spare_acceptor::take());
             return Ok(());
         }
         let built = self
@@ -907,7 +937,10 @@ impl Connection {
         match accepted.into_connection(config) {
             Ok(mut conn) => {
                 conn.set_buffer_limit(None);
-                self.state = State::Server(Box::new(conn));
+                let spent = std::mem::replace(&mut self.state, State::Server(Box::new(conn)));
+                if let State::Accepting(acceptor) = spent {
+                    spare_acceptor::put(acceptor);
+                }
                 self.process()
             }
             Err((e, alert)) => Err(self.accept_failed(&e, alert, false)),

@@ -100,10 +100,12 @@ fn match_parsed(
             _ => Vec::new(),
         };
         let cns = || {
-            cert.subject().iter_common_name().map(|cn| match cn.as_str() {
-                Ok(s) => s.as_bytes(),
-                Err(_) => cn.as_slice(),
-            })
+            cert.subject()
+                .iter_common_name()
+                .map(|cn| match cn.as_str() {
+                    Ok(s) => s.as_bytes(),
+                    Err(_) => cn.as_slice(),
+                })
         };
         names_match(&name, sans.into_iter(), cns, checks_common_name)
     });

@@ -355,7 +355,20 @@ fn time(d: &mut Der<'_>) -> Option<i64> {
     let minute = digits(&rest[6..8])?;
     let second = digits(&rest[8..10])?;
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let month_days = [31, 28 + i64::from(leap), 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        28 + i64::from(leap),
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&month)
         || day < 1
         || day > month_days[(month - 1) as usize]
@@ -483,5 +496,263 @@ impl<'a> Iterator for Sans<'a> {
             self.0 = Der(&[]);
         }
         Some(entry)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose, SanType,
+    };
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    use x509_parser::extensions::GeneralName;
+    use x509_parser::prelude::{FromDer, X509Certificate};
+
+    use super::*;
+    use crate::verifier::hostname::{match_hostname, match_leaf};
+
+    /// The oracle: facts, SAN entries and CNs as x509-parser reads them.
+    fn oracle(der: &[u8]) -> Option<(CertFacts, Vec<San<'_>>, Vec<Vec<u8>>)> {
+        let facts = CertFacts::parse(der)?;
+        let (_, cert) = X509Certificate::from_der(der).ok()?;
+        let sans = match cert.subject_alternative_name() {
+            Ok(Some(ext)) => ext
+                .value
+                .general_names
+                .iter()
+                .map(|g| match g {
+                    GeneralName::DNSName(s) => San::Dns(s.as_bytes()),
+                    GeneralName::IPAddress(b) => San::Ip(b),
+                    _ => San::Other,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let cns = cert
+            .subject()
+            .iter_common_name()
+            .map(|cn| match cn.as_str() {
+                Ok(s) => s.as_bytes().to_vec(),
+                Err(_) => cn.as_slice().to_vec(),
+            })
+            .collect();
+        Some((facts, sans, cns))
+    }
+
+    /// When the reader accepts `der`, x509-parser must too, with equal facts and names,
+    /// and the host-name check must agree. Returns whether the reader accepted it.
+    fn agrees(der: &[u8]) -> bool {
+        let Some(leaf) = Leaf::parse(der) else {
+            return false;
+        };
+        let (facts, sans, cns) = oracle(der).expect("x509-parser rejects what leaf.rs read");
+        assert_eq!(leaf.facts, facts);
+        assert_eq!(leaf.sans().collect::<Vec<_>>(), sans);
+        assert_eq!(
+            leaf.common_names().map(<[u8]>::to_vec).collect::<Vec<_>>(),
+            cns
+        );
+        for host in [
+            "localhost",
+            "www.example.com",
+            "a.example.com",
+            "example.com",
+            "127.0.0.1",
+            "::1",
+            "pyssl test CA",
+        ] {
+            for ccn in [false, true] {
+                let a = match_leaf(&leaf, host, ccn).map_err(|f| f.code);
+                let b = match_hostname(der, host, ccn).map_err(|f| f.code);
+                assert_eq!(a, b, "{host} ccn={ccn}");
+            }
+        }
+        true
+    }
+
+    fn fixture_certs() -> Vec<Vec<u8>> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut out = Vec::new();
+        let mut dirs = vec![
+            root.join("tests"),
+            root.join("crates"),
+            root.join("fuzz/corpus"),
+        ];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.ends_with("target") {
+                    continue;
+                }
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "pem") {
+                    let bytes = std::fs::read(&p).unwrap();
+                    out.extend(
+                        CertificateDer::pem_slice_iter(&bytes)
+                            .flatten()
+                            .map(|c| c.to_vec()),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn generated_certs() -> Vec<Vec<u8>> {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(3));
+        ca.distinguished_name
+            .push(DnType::CommonName, "pyssl test CA");
+        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_cert = ca.self_signed(&key).unwrap();
+        let issuer = rcgen::Issuer::from_params(&ca, &key);
+        let mut out = vec![ca_cert.der().to_vec()];
+        let variants: Vec<Box<dyn Fn(&mut CertificateParams)>> = vec![
+            Box::new(|_| {}),
+            Box::new(|p| {
+                p.subject_alt_names = vec![
+                    SanType::DnsName("*.example.com".try_into().unwrap()),
+                    SanType::IpAddress("127.0.0.1".parse().unwrap()),
+                    SanType::IpAddress("::1".parse().unwrap()),
+                    SanType::Rfc822Name("a@example.com".try_into().unwrap()),
+                    SanType::URI("https://example.com/".try_into().unwrap()),
+                ];
+                p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+                p.use_authority_key_identifier_extension = true;
+            }),
+            Box::new(|p| {
+                p.distinguished_name = rcgen::DistinguishedName::new();
+                p.distinguished_name.push(DnType::CommonName, "localhost");
+                p.distinguished_name
+                    .push(DnType::CommonName, "a.example.com");
+                p.subject_alt_names.clear();
+                p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+                p.extended_key_usages = vec![
+                    ExtendedKeyUsagePurpose::ServerAuth,
+                    ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 4, 1, 311, 10, 3, 3]),
+                ];
+            }),
+            Box::new(|p| {
+                p.is_ca = IsCa::ExplicitNoCa;
+                p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
+                p.not_before = rcgen::date_time_ymd(2051, 2, 28);
+                p.not_after = rcgen::date_time_ymd(2100, 12, 31);
+            }),
+            Box::new(|p| {
+                p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+                p.not_before = rcgen::date_time_ymd(1950, 1, 1);
+                p.not_after = rcgen::date_time_ymd(2049, 12, 31);
+            }),
+        ];
+        for v in variants {
+            let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+            p.distinguished_name.push(DnType::CommonName, "leaf");
+            v(&mut p);
+            let leaf_key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+            out.push(p.signed_by(&leaf_key, &issuer).unwrap().der().to_vec());
+        }
+        out
+    }
+
+    #[test]
+    fn matches_x509_parser_on_fixtures_and_generated_certs() {
+        let fixtures = fixture_certs();
+        assert!(
+            fixtures.len() >= 5,
+            "found {} fixture certs",
+            fixtures.len()
+        );
+        let read = fixtures.iter().filter(|d| agrees(d)).count();
+        assert!(read * 2 >= fixtures.len(), "{read} of {}", fixtures.len());
+        for der in generated_certs() {
+            assert!(agrees(&der), "generated cert not read");
+        }
+    }
+
+    #[test]
+    fn mutations_are_rejected_or_agree_with_x509_parser() {
+        let mut read = 0;
+        for der in generated_certs().into_iter().take(3) {
+            for i in 0..der.len() {
+                for f in [|b: u8| b ^ 0xff, |b: u8| b.wrapping_add(1), |_| 0x80] {
+                    let mut m = der.clone();
+                    m[i] = f(m[i]);
+                    read += usize::from(agrees(&m));
+                }
+            }
+        }
+        // Changes inside keys, signatures and names still read (and must agree).
+        assert!(read > 100, "{read}");
+    }
+
+    #[test]
+    fn malformed_input_is_rejected_cleanly() {
+        let der = generated_certs().remove(1);
+        assert!(Leaf::parse(&der).is_some());
+        for n in 0..der.len() {
+            assert!(Leaf::parse(&der[..n]).is_none(), "prefix {n}");
+        }
+        let mut trailing = der.clone();
+        trailing.push(0);
+        assert!(Leaf::parse(&trailing).is_none());
+        for bad in [
+            &[][..],
+            &[0x30],
+            &[0x30, 0x80, 0x00, 0x00],             // indefinite length
+            &[0x30, 0x81, 0x05, 0, 0, 0, 0, 0],    // non-minimal length
+            &[0x30, 0x84, 0xff, 0xff, 0xff, 0xff], // overlong length
+            &[0x31, 0x00],                         // wrong tag
+            &[0x1f, 0x81, 0x00, 0x00],             // high tag number
+            b"garbage garbage garbage garbage",
+        ] {
+            assert!(Leaf::parse(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn times_follow_the_calendar() {
+        let t = |tag: u8, s: &str| {
+            let mut enc = vec![tag, s.len() as u8];
+            enc.extend_from_slice(s.as_bytes());
+            time(&mut Der(&enc))
+        };
+        assert_eq!(t(UTC_TIME, "700101000000Z"), Some(0));
+        assert_eq!(t(UTC_TIME, "491231235959Z"), Some(2_524_607_999));
+        assert_eq!(t(GENERALIZED_TIME, "20000229120000Z"), Some(951_825_600));
+        assert_eq!(t(GENERALIZED_TIME, "19000301000000Z"), Some(-2_203_891_200));
+        assert_eq!(t(UTC_TIME, "230229000000Z"), None);
+        assert_eq!(t(UTC_TIME, "231301000000Z"), None);
+        assert_eq!(t(UTC_TIME, "230101000060Z"), None);
+        assert_eq!(t(UTC_TIME, "2301010000Z00"), None);
+        assert_eq!(t(GENERALIZED_TIME, "20230101000000+0100"), None);
+    }
+
+    #[test]
+    fn oid_constants_are_the_named_oids() {
+        use x509_parser::oid_registry::*;
+        assert_eq!(OID_X509_EXT_SUBJECT_KEY_IDENTIFIER.as_bytes(), OID_SKID);
+        assert_eq!(OID_X509_EXT_KEY_USAGE.as_bytes(), OID_KEY_USAGE);
+        assert_eq!(OID_X509_EXT_SUBJECT_ALT_NAME.as_bytes(), OID_SAN);
+        assert_eq!(
+            OID_X509_EXT_BASIC_CONSTRAINTS.as_bytes(),
+            OID_BASIC_CONSTRAINTS
+        );
+        assert_eq!(OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER.as_bytes(), OID_AKID);
+        assert_eq!(OID_X509_EXT_EXTENDED_KEY_USAGE.as_bytes(), OID_EKU);
+        assert_eq!(OID_X509_COMMON_NAME.as_bytes(), OID_CN);
+        let oid = |s: &str| s.parse::<x509_parser::der_parser::Oid>().unwrap();
+        assert_eq!(oid("1.3.6.1.5.5.7.3.1").as_bytes(), OID_SERVER_AUTH);
+        assert_eq!(oid("1.3.6.1.5.5.7.3.2").as_bytes(), OID_CLIENT_AUTH);
+        let ns: x509_parser::der_parser::Oid = "2.16.840.1.113730.4.1".parse().unwrap();
+        let ms: x509_parser::der_parser::Oid = "1.3.6.1.4.1.311.10.3.3".parse().unwrap();
+        assert_eq!(ns.as_bytes(), OID_NS_SGC);
+        assert_eq!(ms.as_bytes(), OID_MS_SGC);
     }
 }

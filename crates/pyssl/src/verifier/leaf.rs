@@ -614,9 +614,9 @@ mod tests {
         let ca_cert = ca.self_signed(&key).unwrap();
         let issuer = rcgen::Issuer::from_params(&ca, &key);
         let mut out = vec![ca_cert.der().to_vec()];
-        let variants: Vec<Box<dyn Fn(&mut CertificateParams)>> = vec![
-            Box::new(|_| {}),
-            Box::new(|p| {
+        let variants: [fn(&mut CertificateParams); 5] = [
+            |_| {},
+            |p| {
                 p.subject_alt_names = vec![
                     SanType::DnsName("*.example.com".try_into().unwrap()),
                     SanType::IpAddress("127.0.0.1".parse().unwrap()),
@@ -626,8 +626,8 @@ mod tests {
                 ];
                 p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
                 p.use_authority_key_identifier_extension = true;
-            }),
-            Box::new(|p| {
+            },
+            |p| {
                 p.distinguished_name = rcgen::DistinguishedName::new();
                 p.distinguished_name.push(DnType::CommonName, "localhost");
                 p.distinguished_name
@@ -638,18 +638,18 @@ mod tests {
                     ExtendedKeyUsagePurpose::ServerAuth,
                     ExtendedKeyUsagePurpose::Other(vec![1, 3, 6, 1, 4, 1, 311, 10, 3, 3]),
                 ];
-            }),
-            Box::new(|p| {
+            },
+            |p| {
                 p.is_ca = IsCa::ExplicitNoCa;
                 p.key_usages = vec![KeyUsagePurpose::KeyCertSign];
                 p.not_before = rcgen::date_time_ymd(2051, 2, 28);
                 p.not_after = rcgen::date_time_ymd(2100, 12, 31);
-            }),
-            Box::new(|p| {
+            },
+            |p| {
                 p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
                 p.not_before = rcgen::date_time_ymd(1950, 1, 1);
                 p.not_after = rcgen::date_time_ymd(2049, 12, 31);
-            }),
+            },
         ];
         for v in variants {
             let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();

@@ -16,6 +16,7 @@ use std::net::IpAddr;
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use super::leaf::{Leaf, San};
 use super::{codes, VerifyFailure};
 
 /// What the peer name is: a DNS name or an IP address (CPython decides with
@@ -71,14 +72,57 @@ pub(crate) fn match_hostname(
     }
 }
 
-/// [`match_hostname`] on an already parsed certificate (None: it did not parse).
-pub(crate) fn match_parsed(
+/// [`match_hostname`] on a leaf read by [`Leaf::parse`] (the per-handshake path).
+pub(crate) fn match_leaf(
+    leaf: &Leaf<'_>,
+    hostname: &str,
+    checks_common_name: bool,
+) -> Result<(), VerifyFailure> {
+    let name = PeerName::parse(hostname);
+    let cns = || leaf.common_names();
+    outcome(
+        names_match(&name, leaf.sans(), cns, checks_common_name),
+        &name,
+        hostname,
+    )
+}
+
+/// [`match_hostname`] on a certificate parsed by x509-parser (None: it did not parse).
+fn match_parsed(
     cert: Option<&X509Certificate<'_>>,
     hostname: &str,
     checks_common_name: bool,
 ) -> Result<(), VerifyFailure> {
     let name = PeerName::parse(hostname);
-    let matched = cert.is_some_and(|cert| cert_matches(cert, &name, checks_common_name));
+    let matched = cert.is_some_and(|cert| {
+        let sans: Vec<San<'_>> = match cert.subject_alternative_name() {
+            Ok(Some(ext)) => ext.value.general_names.iter().map(san_of).collect(),
+            _ => Vec::new(),
+        };
+        let cns = || {
+            cert.subject()
+                .iter_common_name()
+                .map(|cn| match cn.as_str() {
+                    Ok(s) => s.as_bytes(),
+                    Err(_) => cn.as_slice(),
+                })
+        };
+        names_match(&name, sans.into_iter(), cns, checks_common_name)
+    });
+    outcome(matched, &name, hostname)
+}
+
+/// x509-parser's view of a SAN entry, as the name check sees it.
+fn san_of<'a>(g: &GeneralName<'a>) -> San<'a> {
+    match g {
+        GeneralName::DNSName(s) => San::Dns(s.as_bytes()),
+        GeneralName::IPAddress(b) => San::Ip(b),
+        _ => San::Other,
+    }
+}
+
+/// Ok, or the failure CPython reports for `hostname` (verify code 62 or 64).
+fn outcome(matched: bool, name: &PeerName<'_>, hostname: &str) -> Result<(), VerifyFailure> {
     if matched {
         return Ok(());
     }
@@ -94,27 +138,39 @@ pub(crate) fn match_parsed(
     })
 }
 
-fn cert_matches(cert: &X509Certificate<'_>, name: &PeerName<'_>, checks_common_name: bool) -> bool {
-    let sans: Vec<&GeneralName<'_>> = match cert.subject_alternative_name() {
-        Ok(Some(ext)) => ext.value.general_names.iter().collect(),
-        _ => Vec::new(),
-    };
+/// Python's rules over a certificate's SAN entries and (lazily) its subject CNs.
+fn names_match<'s, 'c, C>(
+    name: &PeerName<'_>,
+    mut sans: impl Iterator<Item = San<'s>>,
+    common_names: impl FnOnce() -> C,
+    checks_common_name: bool,
+) -> bool
+where
+    C: Iterator<Item = &'c [u8]>,
+{
     match name {
         PeerName::Ip(ip) => {
-            let want: Vec<u8> = match ip {
-                IpAddr::V4(v4) => v4.octets().to_vec(),
-                IpAddr::V6(v6) => v6.octets().to_vec(),
+            let v4;
+            let v6;
+            let want: &[u8] = match ip {
+                IpAddr::V4(a) => {
+                    v4 = a.octets();
+                    &v4
+                }
+                IpAddr::V6(a) => {
+                    v6 = a.octets();
+                    &v6
+                }
             };
-            sans.iter()
-                .any(|g| matches!(g, GeneralName::IPAddress(b) if *b == want.as_slice()))
+            sans.any(|g| g == San::Ip(want))
         }
         PeerName::Dns(host) => {
             let host = host.as_bytes();
             let mut dns_present = false;
-            for g in &sans {
-                if let GeneralName::DNSName(pattern) = g {
+            for g in sans {
+                if let San::Dns(pattern) = g {
                     dns_present = true;
-                    if name_matches(pattern.as_bytes(), host) {
+                    if name_matches(pattern, host) {
                         return true;
                     }
                 }
@@ -122,13 +178,7 @@ fn cert_matches(cert: &X509Certificate<'_>, name: &PeerName<'_>, checks_common_n
             if dns_present || !checks_common_name {
                 return false;
             }
-            cert.subject().iter_common_name().any(|cn| {
-                let value = match cn.as_str() {
-                    Ok(s) => s.as_bytes().to_vec(),
-                    Err(_) => cn.as_slice().to_vec(),
-                };
-                name_matches(&value, host)
-            })
+            common_names().any(|cn| name_matches(cn, host))
         }
     }
 }

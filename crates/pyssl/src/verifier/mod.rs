@@ -48,6 +48,7 @@
 
 mod codes;
 pub(crate) mod hostname;
+mod leaf;
 mod path;
 
 use std::cell::RefCell;

@@ -17,7 +17,8 @@ use webpki::{
 };
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use super::hostname::{match_hostname, match_parsed};
+use super::hostname::{match_hostname, match_leaf};
+use super::leaf::Leaf;
 use super::{codes, VerifyFailure, VerifyPolicy};
 use crate::constants::{Purpose, VERIFY_CRL_CHECK_CHAIN, VERIFY_CRL_CHECK_LEAF};
 use crate::{VERIFY_X509_PARTIAL_CHAIN, VERIFY_X509_STRICT};
@@ -38,34 +39,34 @@ impl From<VerifyFailure> for Rejection {
 }
 
 /// What the verifier needs to know about one certificate, parsed once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CertFacts {
-    pub(crate) subject: Vec<u8>,
-    pub(crate) issuer: Vec<u8>,
+    pub(super) subject: Vec<u8>,
+    pub(super) issuer: Vec<u8>,
     /// The serial number's DER value bytes.
-    serial: Vec<u8>,
-    not_before: i64,
-    not_after: i64,
+    pub(super) serial: Vec<u8>,
+    pub(super) not_before: i64,
+    pub(super) not_after: i64,
     /// OpenSSL's EXFLAG_SS: issuer == subject and the AKID (if any) names its own key.
-    pub(crate) self_signed: bool,
+    pub(super) self_signed: bool,
     /// EKU extension: None when absent, else (serverAuth|SGC, clientAuth).
-    eku: Option<(bool, bool)>,
+    pub(super) eku: Option<(bool, bool)>,
     /// X.509 version field (0 = v1, 2 = v3).
-    version: u32,
+    pub(super) version: u32,
     /// basicConstraints: (critical, cA, pathLenConstraint present).
-    bcons: Option<(bool, bool, bool)>,
+    pub(super) bcons: Option<(bool, bool, bool)>,
     /// keyUsage: (keyCertSign, cRLSign).
-    key_usage: Option<(bool, bool)>,
+    pub(super) key_usage: Option<(bool, bool)>,
     /// authorityKeyIdentifier present: its criticality.
-    akid_critical: Option<bool>,
+    pub(super) akid_critical: Option<bool>,
     /// subjectKeyIdentifier present: its criticality.
-    skid_critical: Option<bool>,
+    pub(super) skid_critical: Option<bool>,
     /// subjectAltName present: (critical, number of names).
-    san: Option<(bool, usize)>,
-    subject_empty: bool,
-    issuer_empty: bool,
-    sig_alg_consistent: bool,
-    extension_count: usize,
+    pub(super) san: Option<(bool, usize)>,
+    pub(super) subject_empty: bool,
+    pub(super) issuer_empty: bool,
+    pub(super) sig_alg_consistent: bool,
+    pub(super) extension_count: usize,
 }
 
 const NS_SGC: &str = "2.16.840.1.113730.4.1";
@@ -372,10 +373,17 @@ pub(crate) fn verify<'a>(
     idx: &'a StoreIndex,
     req: &Request<'a>,
 ) -> Result<Verified<'a>, Rejection> {
-    let (_, leaf_cert) =
-        X509Certificate::from_der(req.end_entity).map_err(|_| Rejection::BadEncoding)?;
-    let leaf = CertFacts::of(&leaf_cert);
-    let leaf_cert = Some(&leaf_cert);
+    // The cheap strict reader first; x509-parser for anything outside its shape.
+    let walked = Leaf::parse(req.end_entity);
+    let parsed;
+    let leaf = match &walked {
+        Some(l) => &l.facts,
+        None => {
+            parsed = CertFacts::parse(req.end_entity).ok_or(Rejection::BadEncoding)?;
+            &parsed
+        }
+    };
+    let leaf_cert = walked.as_ref();
     let now = req.now.as_secs() as i64;
 
     // A trusted leaf (self-signed in the store, or any store cert with PARTIAL_CHAIN)
@@ -392,7 +400,7 @@ pub(crate) fn verify<'a>(
 
     let build = |time: UnixTime| {
         ee.verify_for_usage(req.algs, &idx.anchors, &pool, time, AnyEku, None, None)
-            .map(|path| collect_path(idx, req.end_entity, &path, &leaf))
+            .map(|path| collect_path(idx, req.end_entity, &path, leaf))
     };
 
     let (path, time_used) = match build(req.now) {
@@ -400,7 +408,7 @@ pub(crate) fn verify<'a>(
         Err(e) if is_time_error(&e) => {
             // OpenSSL checks times last: find the chain at a time where it is valid,
             // then report the checks OpenSSL runs before the time check.
-            match candidate_times(&leaf, req.intermediates, idx)
+            match candidate_times(leaf, req.intermediates, idx)
                 .into_iter()
                 .find_map(|t| build(unix(t)).ok().map(|r| (r, t)))
             {
@@ -409,15 +417,15 @@ pub(crate) fn verify<'a>(
             }
         }
         Err(webpki::Error::UnknownIssuer) => {
-            return Err(classify_unknown_issuer(idx, &leaf, req.intermediates))
+            return Err(classify_unknown_issuer(idx, leaf, req.intermediates))
         }
         // OpenSSL accepts a CA certificate as the leaf; webpki does not. An untrusted
         // chain gets OpenSSL's code; a chain to a trust anchor is verified by name.
         Err(webpki::Error::CaUsedAsEndEntity) => {
-            return match classify_unknown_issuer(idx, &leaf, req.intermediates) {
+            return match classify_unknown_issuer(idx, leaf, req.intermediates) {
                 Rejection::Verify(f)
                     if f.code == codes::UNABLE_TO_GET_ISSUER_CERT_LOCALLY
-                        && reaches_anchor(idx, &leaf, req.intermediates) =>
+                        && reaches_anchor(idx, leaf, req.intermediates) =>
                 {
                     verify_ca_leaf(idx, req, now)
                 }
@@ -518,7 +526,7 @@ fn finish<'a>(
     path: Vec<(CertificateDer<'a>, Cow<'_, CertFacts>)>,
     now: i64,
     revocation: Revocation,
-    leaf_cert: Option<&X509Certificate<'_>>,
+    leaf_cert: Option<&Leaf<'_>>,
 ) -> Result<Verified<'a>, Rejection> {
     let store_used = path
         .iter()
@@ -530,7 +538,7 @@ fn finish<'a>(
     if let Some(name) = req.hostname {
         let ccn = req.policy.hostname_checks_common_name;
         match leaf_cert {
-            Some(cert) => match_parsed(Some(cert), name, ccn)?,
+            Some(leaf) => match_leaf(leaf, name, ccn)?,
             None => match_hostname(req.end_entity, name, ccn)?,
         }
     }

@@ -209,13 +209,15 @@ impl Aux {
 
 /// The recorded ClientHello's body, read (servers, while the handshake is followed;
 /// nothing found when it is not there or malformed). The PSK identities are looked
-/// for only when settings `s` allow TLS 1.3.
+/// for only when settings `s` allow TLS 1.3. `fed`: the bytes of the `feed` that
+/// completed the ClientHello (the recorder notes where it lies there when it came whole).
 fn raw_hello<'a>(
     t: &'a crate::tls_unique::Tracker,
     s: &crate::context::Settings,
+    fed: &'a [u8],
 ) -> hello::RawHello<'a> {
     match t {
-        crate::tls_unique::Tracker::Recording(r) => r.client_hello_body(),
+        crate::tls_unique::Tracker::Recording(r) => r.client_hello_body(fed),
         _ => None,
     }
     .and_then(|body| hello::RawHello::parse(body, config::allows(s, true)))
@@ -802,7 +804,7 @@ impl Connection {
         if let crate::tls_unique::Tracker::Recording(r) = &mut self.tls_unique {
             r.observe(self.server_side, &data[..consumed]);
         }
-        self.process()?;
+        self.process(&data[..consumed])?;
         if self.received_close {
             // The header after a close_notify stays the caller's (rustls takes nothing
             // after it and never processes the piece it holds).
@@ -811,13 +813,13 @@ impl Connection {
         Ok(consumed)
     }
 
-    /// Runs rustls on what was fed.
-    fn process(&mut self) -> Result<()> {
+    /// Runs rustls on what was fed (`fed`: those bytes, for the ClientHello).
+    fn process(&mut self, fed: &[u8]) -> Result<()> {
         let processed = match &mut self.state {
             State::Accepting(acc) => {
                 return match acc.accept() {
                     Ok(None) => Ok(()),
-                    Ok(Some(accepted)) => self.accepted(accepted),
+                    Ok(Some(accepted)) => self.accepted(accepted, fed),
                     Err((e, alert)) => Err(self.accept_failed(&e, alert, true)),
                 };
             }
@@ -904,12 +906,13 @@ impl Connection {
     }
 
     /// The ClientHello has arrived: pick ALPN, build/reuse the ServerConfig, continue.
-    fn accepted(&mut self, accepted: rustls::server::Accepted) -> Result<()> {
+    /// `fed`: the bytes whose `feed` completed the ClientHello.
+    fn accepted(&mut self, accepted: rustls::server::Accepted, fed: &[u8]) -> Result<()> {
         let hello = accepted.client_hello();
         let alpn = || hello.alpn().into_iter().flatten();
         let (chosen, resumed) = {
             let s = self.ctx.settings();
-            let raw = raw_hello(&self.tls_unique, &s);
+            let raw = raw_hello(&self.tls_unique, &s, fed);
             // rustls hands out the name lower-cased; CPython reports it as the client sent it.
             let server_name = hello.server_name().map(|lower| {
                 raw.server_name
@@ -926,7 +929,7 @@ impl Connection {
                 drop(s);
                 self.run_sni_callback(name.as_deref())?;
                 let s = self.ctx.settings();
-                let raw = raw_hello(&self.tls_unique, &s);
+                let raw = raw_hello(&self.tls_unique, &s, fed);
                 negotiate(&self.ctx, &s, alpn, raw.psk_identities())
             }
         };
@@ -941,7 +944,7 @@ impl Connection {
                 if let State::Accepting(acceptor) = spent {
                     spare_acceptor::put(acceptor);
                 }
-                self.process()
+                self.process(&[])
             }
             Err((e, alert)) => Err(self.accept_failed(&e, alert, false)),
         }

@@ -47,8 +47,13 @@ pub(crate) struct Recorder {
     capture: Capture,
     /// Servers keep the ClientHello (for `engine::hello`).
     keep_hello: bool,
-    /// The ClientHello message (header included), while it arrives and after.
+    /// The ClientHello message (header included), while it arrives and after, when it
+    /// came in pieces.
     hello: Vec<u8>,
+    /// Where the ClientHello message lies (start, length) in the bytes of the
+    /// client's `observe` that brought it whole in one record: then it is not copied
+    /// (the engine reads it there, in the same `feed`).
+    hello_fed: Option<(usize, usize)>,
     client_random: [u8; 32],
     server_random: [u8; 32],
     master_secret: Option<[u8; 48]>,
@@ -72,6 +77,7 @@ impl Recorder {
             capture: Capture::Waiting,
             keep_hello,
             hello: Vec::new(),
+            hello_fed: None,
             client_random: [0; 32],
             server_random: [0; 32],
             master_secret: None,
@@ -90,6 +96,7 @@ impl Recorder {
     /// whole is taken in one step (header read in place, body seen once); pieces of
     /// records are framed byte-exactly across calls.
     pub(crate) fn observe(&mut self, from_client: bool, mut data: &[u8]) {
+        let total = data.len();
         while !data.is_empty() && !self.stopped() {
             let st = if from_client {
                 &mut self.client
@@ -101,6 +108,9 @@ impl Recorder {
                     let len = u16::from_be_bytes([*hi, *lo]);
                     if let Some((body, after)) = rest.split_at_checked(usize::from(len)) {
                         self.record_starts(from_client, *kind, len);
+                        if from_client && *kind == 22 {
+                            self.hello_in_place(body, total - rest.len());
+                        }
                         if !body.is_empty() && !self.stopped() {
                             self.body(from_client, *kind, 0, body);
                         }
@@ -136,6 +146,17 @@ impl Recorder {
             }
             self.body(from_client, kind, offset, body);
             data = rest;
+        }
+    }
+
+    /// A server's ClientHello that is whole in the first handshake record, `body` (at
+    /// `at` in the bytes observed): noted where it is instead of copied.
+    fn hello_in_place(&mut self, body: &[u8], at: usize) {
+        if let [1, a, b, c, ..] = body {
+            let len = 4 + u32::from_be_bytes([0, *a, *b, *c]) as usize;
+            if self.keep_hello && self.client.handshake == 0 && len <= body.len() {
+                self.hello_fed = Some((at, len));
+            }
         }
     }
 
@@ -192,7 +213,7 @@ impl Recorder {
             &mut self.server_random
         };
         copy_random(pos, body, random);
-        if from_client && self.keep_hello {
+        if from_client && self.keep_hello && self.hello_fed.is_none() {
             keep_hello(&mut self.hello, body);
         }
     }
@@ -206,8 +227,14 @@ impl Recorder {
     }
 
     /// The body of the recorded ClientHello (for `engine::hello`), if whole (servers).
-    pub(crate) fn client_hello_body(&self) -> Option<&[u8]> {
-        match self.hello.as_slice() {
+    /// `fed`: the bytes of the client's last `observe` (where a ClientHello that came
+    /// whole in one record is read: call in the same `feed`, once rustls accepted it).
+    pub(crate) fn client_hello_body<'a>(&'a self, fed: &'a [u8]) -> Option<&'a [u8]> {
+        let hello = match self.hello_fed {
+            Some((at, len)) => fed.get(at..at.checked_add(len)?)?,
+            None => self.hello.as_slice(),
+        };
+        match hello {
             [1, a, b, c, body @ ..]
                 if body.len() == u32::from_be_bytes([0, *a, *b, *c]) as usize =>
             {
@@ -380,14 +407,15 @@ mod tests {
                 }
             );
             assert_eq!(r.record[..], finished[..], "step {step}");
-            let body = r.client_hello_body().expect("whole ClientHello");
+            let ch = hello(1, 0xc1, 60);
+            let body = r.client_hello_body(&ch).expect("whole ClientHello");
             assert_eq!(body.len(), 2 + 32 + 60);
             assert_eq!(body[2..34], [0xc1; 32]);
         }
         // Clients keep no ClientHello.
         let mut r = Recorder::new(false);
         full(&mut r, &finished, 1000);
-        assert_eq!(r.client_hello_body(), None);
+        assert_eq!(r.client_hello_body(&hello(1, 0xc1, 60)), None);
         assert!(r.hello.capacity() == 0);
     }
 
@@ -417,7 +445,12 @@ mod tests {
                 "split at {at}"
             );
             assert_eq!(r.record[..], finished[..], "split at {at}");
-            assert_eq!(r.client_hello_body().map(<[u8]>::len), Some(2 + 32 + 60));
+            // Copied unless its record came whole in one piece.
+            let whole = at == 0 || at >= 103;
+            let fed = if at == 0 { &client[..] } else { &client[..at] };
+            let body = r.client_hello_body(fed).expect("whole ClientHello");
+            assert_eq!((body.len(), &body[2..34]), (2 + 32 + 60, &[0xc1; 32][..]));
+            assert_eq!(r.hello.is_empty(), whole, "split at {at}");
         }
     }
 
@@ -477,7 +510,7 @@ mod tests {
                 &record(22, &[1, 0xff, 0xff, 0xff, 3, 3]),
                 step,
             );
-            assert_eq!(r.client_hello_body(), None);
+            assert_eq!(r.client_hello_body(&[]), None);
             assert!(r.hello.capacity() < 64);
         }
     }

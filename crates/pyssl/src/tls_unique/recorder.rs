@@ -85,6 +85,10 @@ impl Recorder {
     }
 
     /// TLS bytes sent by the client (`from_client`) or the server, in stream order.
+    ///
+    /// The engine passes whole records (and whole flights): a record that is here
+    /// whole is taken in one step (header read in place, body seen once); pieces of
+    /// records are framed byte-exactly across calls.
     pub(crate) fn observe(&mut self, from_client: bool, mut data: &[u8]) {
         while !data.is_empty() && !self.stopped() {
             let st = if from_client {
@@ -92,6 +96,19 @@ impl Recorder {
             } else {
                 &mut self.server
             };
+            if st.left == 0 && st.have == 0 {
+                if let [kind, _, _, hi, lo, rest @ ..] = data {
+                    let len = u16::from_be_bytes([*hi, *lo]);
+                    if let Some((body, after)) = rest.split_at_checked(usize::from(len)) {
+                        self.record_starts(from_client, *kind, len);
+                        if !body.is_empty() && !self.stopped() {
+                            self.body(from_client, *kind, 0, body);
+                        }
+                        data = after;
+                        continue;
+                    }
+                }
+            }
             if st.left == 0 {
                 let have = st.have as usize;
                 let n = (5 - have).min(data.len());
@@ -372,6 +389,36 @@ mod tests {
         full(&mut r, &finished, 1000);
         assert_eq!(r.client_hello_body(), None);
         assert!(r.hello.capacity() == 0);
+    }
+
+    #[test]
+    fn flights_split_at_every_offset_keep_the_same_state() {
+        // Whole records take the fast path, split ones the byte-wise framing; mixed
+        // across one flight they must agree with the flight given whole.
+        let mut client = hello(1, 0xc1, 60);
+        client.extend(record(21, &[]));
+        client.extend(record(22, &[16, 0, 0, 2, 1, 9]));
+        client.extend(record(20, &[1]));
+        let finished: Vec<u8> = (100..140).collect();
+        client.extend(record(22, &finished));
+        let server = hello(2, 0x5e, 20);
+        for at in 0..=client.len() {
+            let mut r = Recorder::new(true);
+            feed(&mut r, false, &server, server.len());
+            r.observe(true, &client[..at]);
+            r.observe(true, &client[at..]);
+            assert_eq!((r.client_random, r.server_random), ([0xc1; 32], [0x5e; 32]));
+            assert_eq!(
+                r.capture,
+                Capture::Done {
+                    from_client: true,
+                    len: 40
+                },
+                "split at {at}"
+            );
+            assert_eq!(r.record[..], finished[..], "split at {at}");
+            assert_eq!(r.client_hello_body().map(<[u8]>::len), Some(2 + 32 + 60));
+        }
     }
 
     #[test]

@@ -138,6 +138,7 @@ impl<'a> Leaf<'a> {
         let mut skid = None;
         let mut akid = None;
         let mut san = None;
+        let mut seen: [&[u8]; 24] = [&[]; 24];
         let mut list = Der(exts);
         while !list.is_empty() {
             let mut ext = Der(list.expect(SEQUENCE)?);
@@ -151,9 +152,12 @@ impl<'a> Leaf<'a> {
             };
             let value = ext.expect(OCTET_STRING)?;
             ext.end()?;
-            if has_extension(&exts[..exts.len() - list.0.len()], oid) {
+            // Duplicates (and more extensions than tracked) are left to x509-parser.
+            let n = facts.extension_count;
+            if n == seen.len() || seen[..n].contains(&oid) {
                 return None;
             }
+            seen[n] = oid;
             facts.extension_count += 1;
             match oid {
                 OID_SKID => {
@@ -394,18 +398,6 @@ fn digits(s: &[u8]) -> Option<i64> {
     s.iter().try_fold(0i64, |acc, &b| {
         b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0'))
     })
-}
-
-/// Whether `oid_wanted` occurs more than once among the extensions in `seen`.
-fn has_extension(seen: &[u8], oid_wanted: &[u8]) -> bool {
-    let mut d = Der(seen);
-    let mut found = 0usize;
-    while let Some(content) = d.expect(SEQUENCE) {
-        if oid(&mut Der(content)) == Some(oid_wanted) {
-            found += 1;
-        }
-    }
-    found > 1
 }
 
 /// AuthorityKeyIdentifier content → its keyIdentifier (if any).
@@ -714,6 +706,17 @@ mod tests {
         ] {
             assert!(Leaf::parse(bad).is_none(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn duplicate_extensions_are_left_to_x509_parser() {
+        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+        let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        let ext = || rcgen::CustomExtension::from_oid_content(&[1, 2, 3, 4], vec![0x05, 0x00]);
+        p.custom_extensions = vec![ext()];
+        assert!(Leaf::parse(p.self_signed(&key).unwrap().der()).is_some());
+        p.custom_extensions = vec![ext(), ext()];
+        assert!(Leaf::parse(p.self_signed(&key).unwrap().der()).is_none());
     }
 
     #[test]

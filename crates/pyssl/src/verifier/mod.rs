@@ -34,6 +34,12 @@
 //! leaf is a complete chain. The `tests/tests/verify_matrix.rs` matrix checks all of this
 //! against python3 handshakes.
 //!
+//! ## The leaf, per handshake
+//! webpki parses and checks the chain; the facts OpenSSL's checks and the name match read
+//! from the peer's leaf come from `leaf.rs`, a small strict DER reader (no allocation beyond
+//! the names kept, bounds-checked). Certificates outside its plain v3 shape go to
+//! x509-parser, which also reads store certificates and CRLs once per context.
+//!
 //! ## Known differences (rustls-webpki limits)
 //! - A CA certificate (`cA=TRUE`) as the leaf, which webpki refuses as an end entity, is
 //!   verified along the chain built by name (signatures checked with ring through webpki),

@@ -24,7 +24,12 @@
 //! (RFC 9266 deprecates tls-unique there; CPython returns OpenSSL's value).
 //!
 //! Servers also keep the ClientHello while the handshake is followed
-//! ([`Recorder::client_hello_body`], for `engine::hello`).
+//! ([`Recorder::client_hello_body`], for `engine::hello`): copied only when it arrives
+//! in pieces; one that comes whole in one record is read in the bytes the engine fed.
+//!
+//! The engine hands over whole records (whole flights) where it can: a record that is
+//! there whole costs one header read and, unless it is a hello or the first Finished,
+//! one look at its type; the recorder stops for good once that Finished is captured.
 
 mod capture;
 mod finished;

@@ -17,7 +17,8 @@ struct Stream {
     header: [u8; 5],
     have: u8,
     left: u16,
-    /// Handshake-content bytes seen (only the first message's start matters).
+    /// Handshake-content bytes seen, counted until the hello's random has passed
+    /// (only the first message's start matters).
     handshake: u32,
 }
 
@@ -200,19 +201,17 @@ impl Recorder {
         if kind != 22 {
             return;
         }
-        let st = if from_client {
-            &mut self.client
+        let (st, random) = if from_client {
+            (&mut self.client, &mut self.client_random)
         } else {
-            &mut self.server
+            (&mut self.server, &mut self.server_random)
         };
         let pos = st.handshake;
-        st.handshake = pos.saturating_add(body.len() as u32);
-        let random = if from_client {
-            &mut self.client_random
-        } else {
-            &mut self.server_random
-        };
-        copy_random(pos, body, random);
+        if pos < RANDOM_END {
+            st.handshake = pos.saturating_add(body.len() as u32);
+            copy_random(pos, body, random);
+        }
+        // Past its random only a server's ClientHello in pieces is still wanted.
         if from_client && self.keep_hello && self.hello_fed.is_none() {
             keep_hello(&mut self.hello, body);
         }

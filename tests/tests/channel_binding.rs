@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use pyssl::{SocketOptions, TlsVersion};
+use pyssl::{MemoryBio, SocketOptions, SslObject, TlsVersion, WrapOptions};
 use pyssl_tests::peers::{self, hex, pin_version, pki, serve_tcp, server_ctx, Pair};
 use pyssl_tests::py_peers::{next_json, python_client_n, python_server_n, PyOpts};
 
@@ -262,8 +262,50 @@ fn tls_unique_agrees_per_suite() {
     }
 }
 
+/// A client (for "localhost", offering `session`) and a server `SslObject`, each over
+/// two fresh `MemoryBio`s (incoming, outgoing).
+struct Wrapped {
+    c: SslObject,
+    s: SslObject,
+    ci: MemoryBio,
+    co: MemoryBio,
+    si: MemoryBio,
+    so: MemoryBio,
+}
+
+fn wrapped_pair(
+    client: &pyssl::SslContext,
+    server: &pyssl::SslContext,
+    session: Option<pyssl::SslSession>,
+) -> Wrapped {
+    let (ci, co, si, so) = (
+        MemoryBio::new(),
+        MemoryBio::new(),
+        MemoryBio::new(),
+        MemoryBio::new(),
+    );
+    let opts = WrapOptions {
+        server_hostname: Some("localhost".into()),
+        session,
+        ..Default::default()
+    };
+    let c = client.wrap_bio(ci.clone(), co.clone(), opts).unwrap();
+    let sopts = WrapOptions {
+        server_side: true,
+        ..Default::default()
+    };
+    let s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
+    Wrapped {
+        c,
+        s,
+        ci,
+        co,
+        si,
+        so,
+    }
+}
+
 fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
-    use pyssl::{MemoryBio, WrapOptions};
     let p = pki();
     let mode = if client_cert {
         pyssl::CERT_REQUIRED
@@ -288,23 +330,14 @@ fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
     };
     let mut session = None;
     for round in 0..2 {
-        let (ci, co, si, so) = (
-            MemoryBio::new(),
-            MemoryBio::new(),
-            MemoryBio::new(),
-            MemoryBio::new(),
-        );
-        let opts = WrapOptions {
-            server_hostname: Some("localhost".into()),
-            session: session.take(),
-            ..Default::default()
-        };
-        let mut c = client.wrap_bio(ci.clone(), co.clone(), opts).unwrap();
-        let sopts = WrapOptions {
-            server_side: true,
-            ..Default::default()
-        };
-        let mut s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
+        let Wrapped {
+            mut c,
+            mut s,
+            ci,
+            co,
+            si,
+            so,
+        } = wrapped_pair(&client, &server, session.take());
         let (mut c_done, mut s_done) = (false, false);
         for _ in 0..200 {
             while !c_done {
@@ -351,7 +384,6 @@ fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
 /// resumed) handshake at once; every pair's ends agree.
 #[test]
 fn tls_unique_with_handshake_steps_on_other_threads() {
-    use pyssl::{MemoryBio, SslObject, WrapOptions};
     let p = pki();
     let server = server_ctx(&p.ecdsa, pyssl::CERT_NONE, &[]);
     let client = pyssl_tests::peers::client_ctx(false, &[]);
@@ -369,23 +401,14 @@ fn tls_unique_with_handshake_steps_on_other_threads() {
         })
     };
     let pair = |session: Option<pyssl::SslSession>| {
-        let (ci, co, si, so) = (
-            MemoryBio::new(),
-            MemoryBio::new(),
-            MemoryBio::new(),
-            MemoryBio::new(),
-        );
-        let opts = WrapOptions {
-            server_hostname: Some("localhost".into()),
-            session,
-            ..Default::default()
-        };
-        let mut c = client.wrap_bio(ci.clone(), co.clone(), opts).unwrap();
-        let sopts = WrapOptions {
-            server_side: true,
-            ..Default::default()
-        };
-        let mut s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
+        let Wrapped {
+            mut c,
+            mut s,
+            ci,
+            co,
+            si,
+            so,
+        } = wrapped_pair(&client, &server, session);
         let (mut c_done, mut s_done) = (false, false);
         for _ in 0..20 {
             c_done = c_done || step(&mut c);

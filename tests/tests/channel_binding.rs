@@ -263,21 +263,12 @@ fn tls_unique_agrees_per_suite() {
 }
 
 /// A client (for "localhost", offering `session`) and a server `SslObject`, each over
-/// two fresh `MemoryBio`s (incoming, outgoing).
-struct Wrapped {
-    c: SslObject,
-    s: SslObject,
-    ci: MemoryBio,
-    co: MemoryBio,
-    si: MemoryBio,
-    so: MemoryBio,
-}
-
+/// two fresh `MemoryBio`s: `[client in, client out, server in, server out]`.
 fn wrapped_pair(
     client: &pyssl::SslContext,
     server: &pyssl::SslContext,
     session: Option<pyssl::SslSession>,
-) -> Wrapped {
+) -> (SslObject, SslObject, [MemoryBio; 4]) {
     let (ci, co, si, so) = (
         MemoryBio::new(),
         MemoryBio::new(),
@@ -295,14 +286,7 @@ fn wrapped_pair(
         ..Default::default()
     };
     let s = server.wrap_bio(si.clone(), so.clone(), sopts).unwrap();
-    Wrapped {
-        c,
-        s,
-        ci,
-        co,
-        si,
-        so,
-    }
+    (c, s, [ci, co, si, so])
 }
 
 fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
@@ -330,14 +314,7 @@ fn bytewise_pair(client_cert: bool, session_ids: bool, suite: Option<&str>) {
     };
     let mut session = None;
     for round in 0..2 {
-        let Wrapped {
-            mut c,
-            mut s,
-            ci,
-            co,
-            si,
-            so,
-        } = wrapped_pair(&client, &server, session.take());
+        let (mut c, mut s, [ci, co, si, so]) = wrapped_pair(&client, &server, session.take());
         let (mut c_done, mut s_done) = (false, false);
         for _ in 0..200 {
             while !c_done {
@@ -401,14 +378,7 @@ fn tls_unique_with_handshake_steps_on_other_threads() {
         })
     };
     let pair = |session: Option<pyssl::SslSession>| {
-        let Wrapped {
-            mut c,
-            mut s,
-            ci,
-            co,
-            si,
-            so,
-        } = wrapped_pair(&client, &server, session);
+        let (mut c, mut s, [ci, co, si, so]) = wrapped_pair(&client, &server, session);
         let (mut c_done, mut s_done) = (false, false);
         for _ in 0..20 {
             c_done = c_done || step(&mut c);

@@ -447,12 +447,20 @@ pub fn bulk_size() -> usize {
     }
 }
 
+/// Held while the process environment is read by `create_default_context` (which looks at
+/// `SSLKEYLOGFILE`) or changed by a test: tests in one binary run on parallel threads.
+pub static ENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// `create_default_context(purpose, cafile=<test CA>)` under [`ENV_LOCK`].
+pub fn default_context(purpose: pyssl::Purpose) -> pyssl::Result<pyssl::SslContext> {
+    let _env = ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    pyssl::create_default_context(purpose, Some(&pki().ca), None, None)
+}
+
 /// A pyssl server context (`create_default_context(Purpose.CLIENT_AUTH)` style) for `pair`,
 /// verifying clients against the test CA with `mode`, offering `alpn`.
 pub fn server_ctx(pair: &Pair, mode: pyssl::VerifyMode, alpn: &[&str]) -> pyssl::SslContext {
-    let ctx =
-        pyssl::create_default_context(pyssl::Purpose::ClientAuth, Some(&pki().ca), None, None)
-            .expect("server context");
+    let ctx = default_context(pyssl::Purpose::ClientAuth).expect("server context");
     ctx.load_cert_chain(&pair.cert, Some(&pair.key), None)
         .expect("load_cert_chain");
     ctx.set_verify_mode(mode).expect("verify_mode");
@@ -464,9 +472,7 @@ pub fn server_ctx(pair: &Pair, mode: pyssl::VerifyMode, alpn: &[&str]) -> pyssl:
 
 /// A pyssl client context trusting the test CA, with the client certificate when `cert`.
 pub fn client_ctx(cert: bool, alpn: &[&str]) -> pyssl::SslContext {
-    let ctx =
-        pyssl::create_default_context(pyssl::Purpose::ServerAuth, Some(&pki().ca), None, None)
-            .expect("client context");
+    let ctx = default_context(pyssl::Purpose::ServerAuth).expect("client context");
     if cert {
         ctx.load_cert_chain(&pki().client.cert, Some(&pki().client.key), None)
             .expect("client cert");

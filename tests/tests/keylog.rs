@@ -109,11 +109,16 @@ fn server_keylog_equals_python_client_and_appends() {
 fn create_default_context_reads_sslkeylogfile() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("env.log");
-    // Only this test in this binary touches SSLKEYLOGFILE.
-    std::env::set_var("SSLKEYLOGFILE", &path);
-    let ctx =
-        pyssl::create_default_context(pyssl::Purpose::ServerAuth, Some(&pki().ca), None, None);
-    std::env::remove_var("SSLKEYLOGFILE");
+    // Other tests of this binary make default contexts on parallel threads: they must not
+    // see the variable (they would log to the same file), so it is set under ENV_LOCK.
+    let ctx = {
+        let _env = peers::ENV_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        std::env::set_var("SSLKEYLOGFILE", &path);
+        let ctx =
+            pyssl::create_default_context(pyssl::Purpose::ServerAuth, Some(&pki().ca), None, None);
+        std::env::remove_var("SSLKEYLOGFILE");
+        ctx
+    };
     assert_eq!(
         ctx.unwrap().keylog_filename().as_deref(),
         Some(path.as_path())

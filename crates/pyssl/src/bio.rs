@@ -50,12 +50,12 @@ impl BioState {
         let start = self.start as usize + n;
         debug_assert!(start <= self.buf.len());
         if start == self.buf.len() {
-            // Drained. Handshake-sized buffers are given back, so idle connections hold
-            // no memory; a record-sized one (bulk transfer) is kept for reuse.
-            if self.buf.capacity() >= KEEP_CAPACITY {
-                self.buf.clear();
-            } else {
-                self.buf = Vec::new();
+            // Drained. Handshake-sized buffers leave the BIO, so idle connections hold
+            // no memory (they become the thread's spare, for the next flight written);
+            // a record-sized one (bulk transfer) stays for reuse.
+            self.buf.clear();
+            if self.buf.capacity() < KEEP_CAPACITY {
+                spare_buf::keep(std::mem::take(&mut self.buf));
             }
             self.start = 0;
         } else if start > 64 * 1024 && (start * 2 > self.buf.len() || start > u32::MAX as usize) {
@@ -75,6 +75,9 @@ impl BioState {
 
     /// The buffer to append to (used by `write_tls`, which writes straight into it).
     pub(crate) fn append_buf(&mut self) -> &mut Vec<u8> {
+        if self.buf.capacity() == 0 {
+            self.buf = spare_buf::take();
+        }
         &mut self.buf
     }
 
@@ -176,13 +179,37 @@ impl MemoryBio {
         if st.eof_written {
             return Err(write_after_eof());
         }
-        st.buf.extend_from_slice(data);
+        st.append_buf().extend_from_slice(data);
         Ok(data.len())
     }
 
     /// Marks the end of the stream: no more writes; `eof()` becomes true once drained.
     pub fn write_eof(&self) {
         self.lock().eof_written = true;
+    }
+}
+
+/// The thread's spare handshake-sized buffer (`crate::spare`): a drained BIO gives its
+/// buffer here instead of freeing it, and the next BIO written to on the thread takes
+/// it, so a handshake's flights do not each allocate and free one.
+mod spare_buf {
+    use crate::spare::{self, Slot};
+    use std::cell::Cell;
+
+    thread_local! {
+        static SPARE: Slot<Vec<u8>> = const { Cell::new(None) };
+    }
+
+    /// The spare buffer (empty), or a new one with no capacity.
+    pub(super) fn take() -> Vec<u8> {
+        spare::take(&SPARE).unwrap_or_default()
+    }
+
+    /// Keeps `buf` (empty, handshake-sized) as the spare.
+    pub(super) fn keep(buf: Vec<u8>) {
+        if buf.capacity() > 0 {
+            spare::keep(&SPARE, buf);
+        }
     }
 }
 
@@ -217,6 +244,27 @@ mod tests {
         assert_eq!(a.pending(), 0);
         assert!(a.lock().buf.capacity() >= 16 * 1024);
         assert_eq!(b.read(None), vec![7u8; 20_000]);
+    }
+
+    #[test]
+    fn a_drained_handshake_buffer_leaves_the_bio_and_is_reused_empty_on_the_thread() {
+        let (a, b) = (MemoryBio::new(), MemoryBio::new());
+        a.write(&[1u8; 700]).unwrap();
+        let first = a.lock().buf.as_ptr() as usize;
+        // (Reading everything from the front would hand the buffer itself over.)
+        assert_eq!(a.read(Some(10)).len(), 10);
+        assert_eq!(a.read(None).len(), 690);
+        // Drained: the BIO holds no memory (an idle connection's BIOs hold none).
+        assert_eq!(a.lock().buf.capacity(), 0);
+        // The next BIO written to on this thread gets that buffer, empty.
+        b.write(b"xyz").unwrap();
+        assert_eq!(b.lock().buf.as_ptr() as usize, first);
+        assert_eq!(b.read(None), b"xyz");
+        // A record-sized buffer stays with its BIO instead.
+        a.write(&[2u8; 20_000]).unwrap();
+        a.read(Some(10));
+        a.read(None);
+        assert!(a.lock().buf.capacity() >= 16 * 1024);
     }
 
     #[test]

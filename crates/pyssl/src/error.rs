@@ -76,28 +76,104 @@ impl ErrorKind {
 ///     "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SslError(std::sync::Arc<Repr>);
+#[derive(Clone)]
+pub struct SslError(Shared);
 
-/// The fields of an [`SslError`] (behind an `Arc`: errors stay one pointer wide, and
-/// the frequent `SSLWantReadError`/`SSLWantWriteError` are shared, not allocated).
+/// Where an [`SslError`]'s fields live: in a `static` for the frequent non-blocking
+/// outcomes (`SSLWantReadError`/`SSLWantWriteError`: no allocation and no reference
+/// counting per `WantRead`), otherwise behind an `Arc` (errors stay small and cheap to
+/// clone).
+#[derive(Clone)]
+enum Shared {
+    Static(&'static Repr),
+    Counted(std::sync::Arc<Repr>),
+}
+
+/// The fields of an [`SslError`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Repr {
     kind: ErrorKind,
     errno: Option<i32>,
     library: Option<String>,
     reason: Option<String>,
-    /// Static for the frequent non-blocking outcomes (no allocation per `WantRead`).
+    /// Static for the frequent non-blocking outcomes.
     message: std::borrow::Cow<'static, str>,
     verify_code: Option<i64>,
     verify_message: Option<String>,
     python_class: Option<&'static str>,
 }
 
+impl Repr {
+    /// The fields of an error of `kind` with a static message and nothing else.
+    const fn fixed(kind: ErrorKind, errno: i32, message: &'static str) -> Repr {
+        Repr {
+            kind,
+            errno: Some(errno),
+            library: None,
+            reason: None,
+            message: std::borrow::Cow::Borrowed(message),
+            verify_code: None,
+            verify_message: None,
+            python_class: None,
+        }
+    }
+}
+
+static WANT_READ: Repr = Repr::fixed(
+    ErrorKind::WantRead,
+    crate_consts::SSL_ERROR_WANT_READ,
+    "The operation did not complete (read)",
+);
+
+static WANT_WRITE: Repr = Repr::fixed(
+    ErrorKind::WantWrite,
+    crate_consts::SSL_ERROR_WANT_WRITE,
+    "The operation did not complete (write)",
+);
+
+impl std::ops::Deref for Shared {
+    type Target = Repr;
+
+    fn deref(&self) -> &Repr {
+        match self {
+            Shared::Static(r) => r,
+            Shared::Counted(r) => r,
+        }
+    }
+}
+
+impl Shared {
+    /// The fields, to change: copied first if shared or static.
+    fn make_mut(&mut self) -> &mut Repr {
+        match self {
+            Shared::Counted(r) => std::sync::Arc::make_mut(r),
+            Shared::Static(r) => {
+                let fields: &'static Repr = r;
+                *self = Shared::Counted(std::sync::Arc::new(fields.clone()));
+                self.make_mut()
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for SslError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SslError").field(&*self.0).finish()
+    }
+}
+
+impl PartialEq for SslError {
+    fn eq(&self, other: &SslError) -> bool {
+        *self.0 == *other.0
+    }
+}
+
+impl Eq for SslError {}
+
 impl SslError {
     /// A general constructor.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        SslError(std::sync::Arc::new(Repr {
+        SslError(Shared::Counted(std::sync::Arc::new(Repr {
             kind,
             errno: default_errno(kind),
             library: None,
@@ -106,7 +182,7 @@ impl SslError {
             verify_code: None,
             verify_message: None,
             python_class: None,
-        }))
+        })))
     }
 
     /// An `SSLError` (or subclass given by `kind`) with OpenSSL `library` and `reason`;
@@ -134,33 +210,17 @@ impl SslError {
 
     /// The fields, to change (copied first if shared).
     fn repr_mut(&mut self) -> &mut Repr {
-        std::sync::Arc::make_mut(&mut self.0)
+        self.0.make_mut()
     }
 
     /// `SSLWantReadError` as CPython raises it.
     pub fn want_read() -> Self {
-        static E: std::sync::LazyLock<SslError> = std::sync::LazyLock::new(|| {
-            SslError::fixed(ErrorKind::WantRead, "The operation did not complete (read)")
-        });
-        E.clone()
-    }
-
-    /// An error with a static message.
-    fn fixed(kind: ErrorKind, message: &'static str) -> Self {
-        let mut e = SslError::new(kind, String::new());
-        e.repr_mut().message = std::borrow::Cow::Borrowed(message);
-        e
+        SslError(Shared::Static(&WANT_READ))
     }
 
     /// `SSLWantWriteError` as CPython raises it.
     pub fn want_write() -> Self {
-        static E: std::sync::LazyLock<SslError> = std::sync::LazyLock::new(|| {
-            SslError::fixed(
-                ErrorKind::WantWrite,
-                "The operation did not complete (write)",
-            )
-        });
-        E.clone()
+        SslError(Shared::Static(&WANT_WRITE))
     }
 
     /// `SSLZeroReturnError` as CPython raises it.
@@ -364,5 +424,41 @@ mod cert_error_kind_tests {
         assert_eq!(e.kind(), ErrorKind::Os);
         assert_eq!(e.python_class(), "FileNotFoundError");
         assert_eq!(e.errno(), Some(2));
+    }
+}
+
+#[cfg(test)]
+mod static_error_tests {
+    use super::*;
+
+    #[test]
+    fn want_read_and_want_write_read_as_cpython_raises_them() {
+        let r = SslError::want_read();
+        assert_eq!(r.kind(), ErrorKind::WantRead);
+        assert_eq!(r.python_class(), "SSLWantReadError");
+        assert_eq!(r.errno(), Some(2));
+        assert_eq!(r.to_string(), "The operation did not complete (read)");
+        let w = SslError::want_write();
+        assert_eq!((w.kind(), w.errno()), (ErrorKind::WantWrite, Some(3)));
+        assert_eq!(w.to_string(), "The operation did not complete (write)");
+        assert_ne!(r, w);
+        // The static fields compare equal to the same fields built the general way.
+        let mut built = SslError::new(ErrorKind::WantRead, "");
+        built.repr_mut().message =
+            std::borrow::Cow::Borrowed("The operation did not complete (read)");
+        assert_eq!(r, built);
+        assert_eq!(format!("{r:?}"), format!("{built:?}"));
+    }
+
+    #[test]
+    fn changing_a_static_error_copies_it_and_leaves_the_static_alone() {
+        let changed = SslError::want_read().with_library("SSL");
+        assert_eq!(changed.library(), Some("SSL"));
+        assert_eq!(
+            changed.to_string(),
+            "[SSL] The operation did not complete (read)"
+        );
+        assert_eq!(SslError::want_read().library(), None);
+        assert_ne!(changed, SslError::want_read());
     }
 }

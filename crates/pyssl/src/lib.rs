@@ -147,6 +147,7 @@ mod object;
 mod session;
 mod session_store;
 pub mod sni;
+mod spare;
 mod tls_unique;
 
 pub use bio::MemoryBio;

@@ -79,33 +79,27 @@ enum State {
     Failed(SslError),
 }
 
-/// One spent [`Acceptor`]'s box per thread, reused by the next server connection made
-/// there: the Acceptor (over 1 KiB, past the allocator's small-size caches) is then
-/// not allocated and freed per handshake. A spent Acceptor owns no other memory (its
-/// connection moved on with the `Accepted`).
+/// One spent [`Acceptor`]'s box per thread (`crate::spare`), reused by the next server
+/// connection made there: the Acceptor (over 1 KiB, past the allocator's small-size
+/// caches) is then not allocated and freed per handshake. A spent Acceptor owns no
+/// other memory (its connection moved on with the `Accepted`).
 mod spare_acceptor {
+    use crate::spare::{self, Slot};
+    use rustls::server::Acceptor;
     use std::cell::Cell;
 
-    use rustls::server::Acceptor;
-
     thread_local! {
-        static SPARE: Cell<Option<Box<Acceptor>>> = const { Cell::new(None) };
+        static SPARE: Slot<Box<Acceptor>> = const { Cell::new(None) };
     }
 
     /// A fresh Acceptor, in the spare box if there is one.
     pub(super) fn take() -> Box<Acceptor> {
-        match SPARE.with(Cell::take) {
-            Some(mut b) => {
-                *b = Acceptor::default();
-                b
-            }
-            None => Box::default(),
-        }
+        spare::boxed(&SPARE, Acceptor::default())
     }
 
     /// Keeps the box of an Acceptor that has accepted (the thread's one spare).
     pub(super) fn put(spent: Box<Acceptor>) {
-        SPARE.with(|s| s.set(Some(spent)));
+        spare::keep(&SPARE, spent);
     }
 }
 
@@ -858,7 +852,7 @@ impl Connection {
                 };
                 let (needed, done) = (crate::tls_unique::still_needed(c), !c.is_handshaking());
                 if !needed {
-                    self.tls_unique = crate::tls_unique::Tracker::Off;
+                    self.tls_unique.stop();
                 } else if done && !self.counted {
                     self.tls_unique = std::mem::take(&mut self.tls_unique).finish(c);
                 } else if let crate::tls_unique::Tracker::Recording(r) = &mut self.tls_unique {

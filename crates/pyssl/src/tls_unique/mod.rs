@@ -43,6 +43,24 @@ pub(crate) fn still_needed(conn: &rustls::CommonState) -> bool {
     conn.protocol_version() != Some(rustls::ProtocolVersion::TLSv1_3)
 }
 
+std::thread_local! {
+    /// Each thread's spare recorder boxes (`crate::spare`): one for a client's, one for
+    /// a server's, as an in-process pair has both at once.
+    static SPARE_CLIENT: crate::spare::Slot<Box<Recorder>> = const { std::cell::Cell::new(None) };
+    static SPARE_SERVER: crate::spare::Slot<Box<Recorder>> = const { std::cell::Cell::new(None) };
+}
+
+/// Gives a recorder that is done with back to its thread's spare slot, emptied.
+fn recycle(mut r: Box<Recorder>) {
+    let slot = if r.keeps_hello() {
+        &SPARE_SERVER
+    } else {
+        &SPARE_CLIENT
+    };
+    r.release();
+    crate::spare::keep(slot, r);
+}
+
 /// A connection's tls-unique state.
 #[derive(Debug, Default)]
 pub(crate) enum Tracker {
@@ -57,16 +75,32 @@ pub(crate) enum Tracker {
 
 impl Tracker {
     /// The state of a new connection: its handshake is followed (a server also keeps
-    /// the ClientHello).
+    /// the ClientHello). The recorder's box is the thread's spare when it has one.
     pub(crate) fn new(server_side: bool) -> Tracker {
-        Tracker::Recording(Box::new(Recorder::new(server_side)))
+        let slot = if server_side {
+            &SPARE_SERVER
+        } else {
+            &SPARE_CLIENT
+        };
+        Tracker::Recording(crate::spare::boxed(slot, Recorder::new(server_side)))
     }
 
     /// The handshake completed: keep what tls-unique needs (`Off` unless TLS 1.2).
     pub(crate) fn finish(self, conn: &rustls::CommonState) -> Tracker {
         match self {
-            Tracker::Recording(mut r) => r.finish(conn).map_or(Tracker::Off, Tracker::Ready),
+            Tracker::Recording(mut r) => {
+                let ready = r.finish(conn);
+                recycle(r);
+                ready.map_or(Tracker::Off, Tracker::Ready)
+            }
             other => other,
+        }
+    }
+
+    /// Nothing more to follow or keep (the handshake is TLS 1.3).
+    pub(crate) fn stop(&mut self) {
+        if let Tracker::Recording(r) = std::mem::take(self) {
+            recycle(r);
         }
     }
 

@@ -86,6 +86,16 @@ impl Recorder {
         }
     }
 
+    /// Whether this is a server's recorder (it keeps the ClientHello).
+    pub(crate) fn keeps_hello(&self) -> bool {
+        self.keep_hello
+    }
+
+    /// Frees what the recorder holds beyond itself (a ClientHello that came in pieces).
+    pub(crate) fn release(&mut self) {
+        self.hello = Vec::new();
+    }
+
     /// Whether nothing more needs to be followed.
     fn stopped(&self) -> bool {
         matches!(self.capture, Capture::Done { .. } | Capture::Failed)

@@ -91,9 +91,16 @@ impl Recorder {
         self.keep_hello
     }
 
-    /// Frees what the recorder holds beyond itself (a ClientHello that came in pieces).
+    /// Done with (its box is kept for the thread's next connection): frees what it holds
+    /// beyond itself (a ClientHello that came in pieces) and wipes the master secret and
+    /// the Finished record, which a spare box would otherwise keep until its next use.
     pub(crate) fn release(&mut self) {
         self.hello = Vec::new();
+        if let Some(secret) = &mut self.master_secret {
+            secret.fill(0);
+        }
+        self.master_secret = None;
+        self.record.fill(0);
     }
 
     /// Whether nothing more needs to be followed.
@@ -359,6 +366,19 @@ impl std::io::Write for Tee<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_released_recorder_keeps_no_secret_record_or_hello() {
+        let mut r = Recorder::new(true);
+        r.master_secret = Some([7; 48]);
+        r.record = [9; MAX_RECORD];
+        r.hello = vec![1; 300];
+        r.release();
+        assert!(r.master_secret.is_none());
+        assert!(r.record.iter().all(|&b| b == 0));
+        assert_eq!(r.hello.capacity(), 0);
+        assert!(r.keeps_hello());
+    }
 
     /// A handshake record holding `msg_type` with a random of `fill` bytes and `extra`
     /// more body bytes.

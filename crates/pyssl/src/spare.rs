@@ -3,10 +3,11 @@
 //! thread for its next handshake instead of being freed and allocated again.
 //!
 //! A slot holds at most one value per thread and kind, so what is kept is bounded
-//! (a few KiB per thread) and no connection holds more memory than before: only
-//! memory that would have been freed is kept. Values keep no state from their last
-//! use (each caller resets what it takes or keeps). During thread teardown a slot may
-//! be gone: then `take` finds nothing and `keep` drops the value.
+//! (under 20 KiB per thread: a BIO buffer is kept only below 16 KiB) and no connection
+//! holds more memory than before: only memory that would have been freed is kept.
+//! Values keep no state from their last use (each caller resets what it takes or
+//! keeps). During thread teardown a slot may be gone: then `take` finds nothing and
+//! `keep` drops the value.
 
 use std::cell::Cell;
 use std::thread::LocalKey;

@@ -52,13 +52,20 @@ std::thread_local! {
 
 /// Gives a recorder that is done with back to its thread's spare slot, emptied.
 fn recycle(mut r: Box<Recorder>) {
-    let slot = if r.keeps_hello() {
+    let slot = spare_slot(r.keeps_hello());
+    r.release();
+    crate::spare::keep(slot, r);
+}
+
+/// The thread's spare slot for a server's recorder or a client's.
+fn spare_slot(
+    server_side: bool,
+) -> &'static std::thread::LocalKey<crate::spare::Slot<Box<Recorder>>> {
+    if server_side {
         &SPARE_SERVER
     } else {
         &SPARE_CLIENT
-    };
-    r.release();
-    crate::spare::keep(slot, r);
+    }
 }
 
 /// A connection's tls-unique state.
@@ -77,12 +84,10 @@ impl Tracker {
     /// The state of a new connection: its handshake is followed (a server also keeps
     /// the ClientHello). The recorder's box is the thread's spare when it has one.
     pub(crate) fn new(server_side: bool) -> Tracker {
-        let slot = if server_side {
-            &SPARE_SERVER
-        } else {
-            &SPARE_CLIENT
-        };
-        Tracker::Recording(crate::spare::boxed(slot, Recorder::new(server_side)))
+        Tracker::Recording(crate::spare::boxed(
+            spare_slot(server_side),
+            Recorder::new(server_side),
+        ))
     }
 
     /// The handshake completed: keep what tls-unique needs (`Off` unless TLS 1.2).

@@ -1,6 +1,7 @@
 //! [`MemoryBio`]: CPython's `ssl.MemoryBIO`, a byte queue shared by the user and an
 //! [`SslObject`](crate::SslObject).
 
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed, Ordering::Release};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::{ErrorKind, Result, SslError};
@@ -8,7 +9,9 @@ use crate::{ErrorKind, Result, SslError};
 /// A memory buffer for TLS bytes, like `ssl.MemoryBIO`.
 ///
 /// Cheap to clone: clones share one buffer, so the user keeps a handle while the
-/// [`SslObject`](crate::SslObject) holds another.
+/// [`SslObject`](crate::SslObject) holds another. It is `Send + Sync`: the queue is
+/// behind a lock, but "how many bytes are waiting, and was EOF written?" — what
+/// `pending()`, `eof()` and an idle pump ask most often — is answered without it.
 ///
 /// ```
 /// use pyssl::MemoryBio;
@@ -24,22 +27,52 @@ use crate::{ErrorKind, Result, SslError};
 /// ```
 #[derive(Clone, Default)]
 pub struct MemoryBio {
-    inner: Arc<Mutex<BioState>>,
+    inner: Arc<Shared>,
 }
 
 /// Drained buffers at least this large (a full TLS record) are kept for reuse.
 const KEEP_CAPACITY: usize = 16 * 1024;
 
+/// The largest queue length [`Shared::seen`] holds; longer queues are asked under the lock.
+const SEEN_MAX: u32 = u32::MAX >> 1;
+
+/// What the handles of one BIO share (40 bytes: the heap per connection counts them).
 #[derive(Default)]
-pub(crate) struct BioState {
-    /// Bytes; the unread ones are `buf[start..]`.
-    buf: Vec<u8>,
-    /// 32 bits (every BIO has one; the buffer is compacted before it could overflow).
+struct Shared {
+    /// The bytes; the unread ones are `queue[start..]`.
+    queue: Mutex<Vec<u8>>,
+    /// Where the unread bytes begin. Only touched with the lock held (it lives outside
+    /// the mutex so that the struct stays 40 bytes; 32 bits: the queue is compacted
+    /// before it could overflow).
+    start: AtomicU32,
+    /// `min(unread, SEEN_MAX) << 1 | eof_written`, stored — a plain store, not a
+    /// read-modify-write — each time the lock is released. Whatever finds bytes here
+    /// takes the lock and looks again; "nothing there" needs no lock.
+    seen: AtomicU32,
+}
+
+/// The locked queue of a BIO. Dropping it publishes the queue's length and EOF flag
+/// (`Shared::seen`) before the lock is released.
+pub(crate) struct BioGuard<'a> {
+    buf: MutexGuard<'a, Vec<u8>>,
+    shared: &'a Shared,
     start: u32,
+    /// `write_eof()` was called.
     pub(crate) eof_written: bool,
 }
 
-impl BioState {
+impl Drop for BioGuard<'_> {
+    fn drop(&mut self) {
+        // Runs before the fields (the mutex guard) are dropped: still under the lock.
+        self.shared.start.store(self.start, Relaxed);
+        let len = self.len().min(SEEN_MAX as usize) as u32;
+        self.shared
+            .seen
+            .store(len << 1 | u32::from(self.eof_written), Release);
+    }
+}
+
+impl BioGuard<'_> {
     /// The unread bytes.
     pub(crate) fn data(&self) -> &[u8] {
         &self.buf[self.start as usize..]
@@ -55,7 +88,7 @@ impl BioState {
             // a record-sized one (bulk transfer) stays for reuse.
             self.buf.clear();
             if self.buf.capacity() < KEEP_CAPACITY {
-                spare_buf::keep(std::mem::take(&mut self.buf));
+                spare_buf::keep(std::mem::take(&mut *self.buf));
             }
             self.start = 0;
         } else if start > 64 * 1024 && (start * 2 > self.buf.len() || start > u32::MAX as usize) {
@@ -76,7 +109,7 @@ impl BioState {
     /// The buffer to append to (used by `write_tls`, which writes straight into it).
     pub(crate) fn append_buf(&mut self) -> &mut Vec<u8> {
         if self.buf.capacity() == 0 {
-            self.buf = spare_buf::take();
+            *self.buf = spare_buf::take();
         }
         &mut self.buf
     }
@@ -102,21 +135,39 @@ impl MemoryBio {
         MemoryBio::default()
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, BioState> {
+    pub(crate) fn lock(&self) -> BioGuard<'_> {
+        let shared = &*self.inner;
         // A poisoned lock only means another thread panicked mid-operation; the queue
         // itself is always in a consistent state.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        let buf = shared.queue.lock().unwrap_or_else(|e| e.into_inner());
+        BioGuard {
+            buf,
+            shared,
+            start: shared.start.load(Relaxed),
+            eof_written: shared.seen.load(Relaxed) & 1 == 1,
+        }
+    }
+
+    /// `(unread bytes, eof_written)` as published when the lock was last released —
+    /// without the lock. The count is capped at [`SEEN_MAX`] (`pending` then locks);
+    /// `(0, _)` is exact.
+    #[inline]
+    pub(crate) fn peek_state(&self) -> (usize, bool) {
+        let s = self.inner.seen.load(std::sync::atomic::Ordering::Acquire);
+        ((s >> 1) as usize, s & 1 == 1)
     }
 
     /// Number of bytes waiting to be read (`MemoryBIO.pending`).
     pub fn pending(&self) -> usize {
-        self.lock().len()
+        match self.peek_state().0 {
+            n if n < SEEN_MAX as usize => n,
+            _ => self.lock().len(),
+        }
     }
 
     /// Whether `write_eof()` was called and every byte has been read (`MemoryBIO.eof`).
     pub fn eof(&self) -> bool {
-        let st = self.lock();
-        st.eof_written && st.len() == 0
+        self.peek_state() == (0, true)
     }
 
     /// Reads up to `n` bytes (all of them when `None`), like `MemoryBIO.read(n=-1)`.
@@ -125,7 +176,7 @@ impl MemoryBio {
         let n = n.unwrap_or(usize::MAX).min(st.len());
         if n == st.len() && st.start == 0 {
             // Everything, from the front: hand over the buffer itself (no copy).
-            return std::mem::take(&mut st.buf);
+            return std::mem::take(&mut *st.buf);
         }
         let out = st.data()[..n].to_vec();
         st.consume(n);
@@ -149,18 +200,29 @@ impl MemoryBio {
         if Arc::ptr_eq(&self.inner, &dst.inner) {
             return Ok(0);
         }
+        if self.peek_state().0 == 0 {
+            // Nothing to move (a pump's idle direction): answered without the locks.
+            return match dst.peek_state().1 {
+                true => Err(write_after_eof()),
+                false => Ok(0),
+            };
+        }
         // Two locks, always taken in address order: concurrent transfers in opposite
         // directions cannot deadlock.
-        let forward = Arc::as_ptr(&self.inner) < Arc::as_ptr(&dst.inner);
-        let (first, second) = if forward { (self, dst) } else { (dst, self) };
-        let (a, b) = (first.lock(), second.lock());
-        let (mut src, mut to) = if forward { (a, b) } else { (b, a) };
+        let (mut src, mut to);
+        if Arc::as_ptr(&self.inner) < Arc::as_ptr(&dst.inner) {
+            src = self.lock();
+            to = dst.lock();
+        } else {
+            to = dst.lock();
+            src = self.lock();
+        }
         if to.eof_written {
             return Err(write_after_eof());
         }
         let n = src.len();
         if n > 0 && to.len() == 0 {
-            std::mem::swap(&mut src.buf, &mut to.buf);
+            std::mem::swap(&mut *src.buf, &mut *to.buf);
             to.start = src.start;
             src.buf.clear();
             src.start = 0;
@@ -215,7 +277,7 @@ mod spare_buf {
 
 /// Moves the unread bytes of `src` to the end of `to` (which has unread bytes too).
 #[inline(never)]
-fn append(src: &mut BioState, to: &mut BioState) {
+fn append(src: &mut BioGuard<'_>, to: &mut BioGuard<'_>) {
     to.buf.extend_from_slice(src.data());
     let n = src.len();
     src.consume(n);
@@ -230,7 +292,46 @@ fn write_after_eof() -> SslError {
 
 #[cfg(test)]
 mod tests {
-    use super::MemoryBio;
+    use super::{MemoryBio, Shared, SEEN_MAX};
+
+    #[test]
+    fn a_bio_costs_no_more_heap_than_a_mutex_around_its_queue_and_offset() {
+        // Counted by the heap target: the lock-free summary must not grow the allocation.
+        assert!(std::mem::size_of::<Shared>() <= 40);
+    }
+
+    #[test]
+    fn the_lock_free_summary_follows_every_change() {
+        let (a, b) = (MemoryBio::new(), MemoryBio::new());
+        assert_eq!(
+            (a.pending(), a.eof(), a.peek_state()),
+            (0, false, (0, false))
+        );
+        a.write(b"abcdef").unwrap();
+        assert_eq!(a.peek_state(), (6, false));
+        a.read(Some(2));
+        assert_eq!(a.peek_state(), (4, false));
+        assert_eq!(a.transfer_to(&b).unwrap(), 4);
+        assert_eq!((a.peek_state(), b.peek_state()), ((0, false), (4, false)));
+        // An empty source moves nothing, and still fails into a closed destination.
+        assert_eq!(a.transfer_to(&b).unwrap(), 0);
+        b.write_eof();
+        assert_eq!((b.pending(), b.eof()), (4, false));
+        assert!(a.transfer_to(&b).is_err());
+        assert_eq!(b.read(None), b"cdef");
+        assert_eq!((b.pending(), b.eof(), b.peek_state()), (0, true, (0, true)));
+    }
+
+    #[test]
+    fn a_queue_longer_than_the_summary_holds_is_counted_under_the_lock() {
+        let a = MemoryBio::new();
+        a.write(b"xyz").unwrap();
+        // As if 2^31 bytes were queued: the summary saturates.
+        a.inner
+            .seen
+            .store(SEEN_MAX << 1, std::sync::atomic::Ordering::Release);
+        assert_eq!(a.pending(), 3);
+    }
 
     #[test]
     fn transfer_into_an_empty_bio_swaps_buffers() {

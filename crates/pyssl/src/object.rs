@@ -28,6 +28,12 @@ struct BioPair {
 
 impl TlsIo for BioPair {
     fn pull(&mut self, conn: &mut Connection) -> Result<Pull> {
+        match self.incoming.peek_state() {
+            // Nothing there: answered without the lock.
+            (0, false) => return Ok(Pull::WouldBlock),
+            (0, true) => return Ok(Pull::Eof),
+            _ => {}
+        }
         let mut st = self.incoming.lock();
         if st.data().is_empty() {
             return Ok(if st.eof_written {

@@ -398,6 +398,35 @@ mod tests {
     }
 
     #[test]
+    fn a_reader_polling_the_lock_free_summary_gets_every_byte_a_writer_sends_in_order() {
+        let bio = MemoryBio::new();
+        let writer = {
+            let bio = bio.clone();
+            std::thread::spawn(move || {
+                for i in 0..20_000u32 {
+                    bio.write(&i.to_be_bytes()).unwrap();
+                }
+                bio.write_eof();
+            })
+        };
+        let (mut got, deadline) = (Vec::new(), std::time::Instant::now());
+        while !bio.eof() {
+            assert!(deadline.elapsed().as_secs() < 30, "reader starved");
+            if bio.pending() == 0 {
+                std::thread::yield_now();
+                continue;
+            }
+            got.extend_from_slice(&bio.read(None));
+        }
+        writer.join().unwrap();
+        assert_eq!(got.len(), 80_000);
+        assert!(got
+            .chunks(4)
+            .enumerate()
+            .all(|(i, c)| c == (i as u32).to_be_bytes()));
+    }
+
+    #[test]
     fn opposite_concurrent_transfers_do_not_deadlock() {
         let (a, b) = (MemoryBio::new(), MemoryBio::new());
         let t = {

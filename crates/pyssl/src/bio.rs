@@ -1,7 +1,8 @@
 //! [`MemoryBio`]: CPython's `ssl.MemoryBIO`, a byte queue shared by the user and an
 //! [`SslObject`](crate::SslObject).
 
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed, Ordering::Release};
+use std::sync::atomic::AtomicU32;
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::{ErrorKind, Result, SslError};
@@ -153,7 +154,7 @@ impl MemoryBio {
     /// `(0, _)` is exact.
     #[inline]
     pub(crate) fn peek_state(&self) -> (usize, bool) {
-        let s = self.inner.seen.load(std::sync::atomic::Ordering::Acquire);
+        let s = self.inner.seen.load(Acquire);
         ((s >> 1) as usize, s & 1 == 1)
     }
 
@@ -327,9 +328,7 @@ mod tests {
         let a = MemoryBio::new();
         a.write(b"xyz").unwrap();
         // As if 2^31 bytes were queued: the summary saturates.
-        a.inner
-            .seen
-            .store(SEEN_MAX << 1, std::sync::atomic::Ordering::Release);
+        a.inner.seen.store(SEEN_MAX << 1, super::Release);
         assert_eq!(a.pending(), 3);
     }
 
